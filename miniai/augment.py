@@ -13,7 +13,7 @@ from torch import nn, optim
 from torch.optim import lr_scheduler
 
 from .conv import def_device, to_cpu
-from .datasets import DataLoaders, full_scale, load_fashion_mnist, models_dir, tensors_from
+from .datasets import DataLoaders, full_scale, load_fashion_mnist, model_path, tensors_from
 from .init import BatchTransformCB, init_weights
 from .learner import Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TrainLearner
 from .learner import checkpoint_metadata, load_model, save_model
@@ -163,9 +163,7 @@ def train_fashion_classifier(epochs:int|None=None, bs:int|None=None, n_train:int
 # %% ../nbs/08_augment.ipynb #e13d09b5
 def fashion_classifier_path(scale:str|None=None) -> Path:
     "Where the Fashion-MNIST classifier for FID lives: `$MINIAI_MODELS` or the cache's `models/`; one file per scale."
-    if scale is None: scale = 'full' if full_scale() else 'test'
-    if scale not in ('full', 'test'): raise ValueError(f"scale must be 'full' or 'test', not {scale!r}")
-    return models_dir()/('fashion_resnet.safetensors' if scale=='full' else 'fashion_resnet_test.safetensors')
+    return model_path('fashion_resnet', scale)
 
 def get_fashion_classifier(path=None, train_if_missing:bool=True, device=None, **train_kw) -> nn.Module:
     "The Fashion-MNIST classifier (inputs in -1..1) from `path`, trained and saved first if missing; `model.meta` says how it was made."

@@ -97,7 +97,7 @@ from torch.nn import init
 from torch.utils.data import DataLoader, default_collate
 
 from .accel import MixedPrecision
-from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, models_dir, tensors_from
+from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, model_path, tensors_from
 from .learner import DeviceCB, Learner, MetricsCB, checkpoint_metadata, load_model, save_model
 from .sgd import BatchSchedCB
 
@@ -138,8 +138,7 @@ def ddpm_learner(model, dls, lr:float, epochs:int, cbs=()):
 
 def ddpm_v2_path(scale:str|None=None) -> Path:
     "Where the DDPM v2 checkpoint lives (`models_dir()`); the test-scale model has a file of its own."
-    if scale is None: scale = 'full' if full_scale() else 'test'
-    return models_dir()/('ddpm_v2.safetensors' if scale == 'full' else 'ddpm_v2_test.safetensors')
+    return model_path('ddpm_v2', scale)
 
 def ddpm_v2_settings(full:bool|None=None) -> dict:
     "The settings of DDPM v2's training: the lesson's at full scale, a few minutes of CPU at test scale."
