@@ -15,6 +15,7 @@ lic = licenses[cfg['license']]
 
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
+course_requirements = cfg.get('course_requirements', '').split()
 
 setuptools.setup(
     name=cfg['lib_name'], version=cfg['version'], description=cfg['description'],
@@ -28,7 +29,7 @@ setuptools.setup(
                 ['Programming Language :: Python :: ' + v for v in py_versions[py_versions.index(min_python):]],
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True, zip_safe=False,
-    install_requires=requirements, extras_require={'dev': dev_requirements},
+    install_requires=requirements, extras_require={'dev': dev_requirements, 'course': course_requirements},
     python_requires='>=' + min_python,
     entry_points={'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
 )

@@ -13,10 +13,10 @@ from datasets import ClassLabel, Dataset, DatasetDict, Features, Image
 from torch.utils.data import DataLoader, default_collate
 
 # %% auto #0
-__all__ = ['FASHION_URL', 'FASHION_FILES', 'FASHION_CLASSES', 'full_scale', 'DatasetNotFoundError', 'ChecksumError', 'cache_dir',
-           'models_dir', 'model_path', 'sha256', 'check_file', 'download_file', 'find_dataset', 'read_idx',
-           'load_fashion_mnist', 'show_image', 'subplots', 'get_grid', 'show_images', 'inplace', 'collate_dict',
-           'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS', 'from_tensors']
+__all__ = ['FASHION_URL', 'FASHION_FILES', 'FASHION_CLASSES', 'full_scale', 'run_info', 'run_time', 'DatasetNotFoundError',
+           'ChecksumError', 'cache_dir', 'models_dir', 'model_path', 'sha256', 'check_file', 'download_file',
+           'find_dataset', 'read_idx', 'load_fashion_mnist', 'show_image', 'subplots', 'get_grid', 'show_images',
+           'inplace', 'collate_dict', 'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS', 'from_tensors']
 
 # %% ../nbs/01_datasets.ipynb #1f03e13e
 def full_scale() -> bool:
@@ -25,6 +25,23 @@ def full_scale() -> bool:
     scale = os.environ.get('MINIAI_SCALE', default).lower()
     if scale not in ('full', 'test'): raise ValueError(f"MINIAI_SCALE must be 'full' or 'test', not {scale!r}")
     return scale == 'full'
+
+_run_start = None
+
+def run_info():
+    "Print the scale, the device and the date this notebook runs with, and start its clock (see `run_time`)."
+    global _run_start
+    from miniai.conv import def_device   # conv comes later in the course; imported here only to name the device
+    import datetime, time
+    _run_start = time.perf_counter()
+    print(f"scale: {'full' if full_scale() else 'test'}, device: {def_device}, {datetime.date.today().isoformat()}")
+
+def run_time():
+    "Print the wall time since `run_info()`: the last cell of each notebook calls it."
+    import time
+    if _run_start is None: raise RuntimeError('run_time() needs run_info() to have run first (in the first cell).')
+    s = time.perf_counter() - _run_start
+    print(f'wall time: {s:.0f} s ({s/60:.1f} min)')
 
 # %% ../nbs/01_datasets.ipynb #78fe2e03
 class DatasetNotFoundError(FileNotFoundError):
