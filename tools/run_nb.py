@@ -32,13 +32,39 @@ def _tst_flags():
         if line.startswith('tst_flags'): return set(line.split('=', 1)[1].split())
     return set()
 
+def _notebook_progress_bars():
+    "fastprogress takes this shell for a console: give it the notebook bars, so outputs hold HTML tables and live plots."
+    import fastprogress, fastprogress.fastprogress as fp
+    fp.IN_NOTEBOOK = True
+    fp.master_bar,fp.progress_bar = fastprogress.master_bar,fastprogress.progress_bar = fp.NBMasterBar,fp.NBProgressBar
+
+def _latest_displays(outs):
+    "Keep one output per display id, the latest, where the first appeared: what a notebook shows after `update_display`."
+    last,res = {},[]
+    for o in outs:
+        did = (getattr(o, 'transient', None) or {}).get('display_id')
+        if did is None: res.append(o)
+        elif did in last: res[last[did]] = o
+        else: last[did] = len(res); res.append(o)
+    return res
+
+def _shell(path):
+    from execnb.shell import CaptureShell
+    class Shell(CaptureShell):
+        "A CaptureShell whose display updates replace the display they update (progress bars, live plots)."
+        def _run(self, *args, **kwargs):
+            res = super()._run(*args, **kwargs)
+            res.display_objects = _latest_displays(res.display_objects)
+            return res
+    return Shell(path, mpl_format='png')
+
 def run_one(path:Path, flags) -> bool:
     "Execute `path` in this process (called in a child per notebook) and write it back if every cell ran."
     from execnb.nbio import read_nb, write_nb
-    from execnb.shell import CaptureShell
+    _notebook_progress_bars()
     nb = read_nb(path)
     os.chdir(path.parent)
-    shell = CaptureShell(path.parent.resolve(), mpl_format='png')
+    shell = _shell(path.parent.resolve())
     shell._fname = str(path)
     cells = [c for c in nb.cells if not _skip(c, flags)]
     t0 = time.perf_counter()
