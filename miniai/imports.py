@@ -3,21 +3,28 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/00_imports.ipynb #bdb6524a
+# %% ../nbs/00_imports.ipynb #b26ae110
 import math, os, random, shutil, time, pickle, gzip, warnings
 from copy import copy
-from functools import partial
+from functools import partial, wraps
 from itertools import zip_longest
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
+import datasets
 import fastcore.all as fc
+from fastcore.foundation import L
 import matplotlib as mpl, matplotlib.pyplot as plt
 import numpy as np
 import torch, torch.nn.functional as F
+import torchvision.transforms as T
 import torchvision.transforms.functional as TF
+from datasets import load_dataset
 from torch import nn, optim, tensor
+from torch.nn import init
+from torch.optim import lr_scheduler
 from torch.utils.data import DataLoader, default_collate
+from torchvision.io import ImageReadMode, read_image
 
 from .datasets import *
 from .conv import *
@@ -31,3 +38,6 @@ from .accel import *
 from .dropout import *
 from .diffusion import *
 from .fid import *
+
+# %% ../nbs/00_imports.ipynb #32bc3f55
+__all__ = [o for o in globals() if not o.startswith('_')]
