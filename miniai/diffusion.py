@@ -90,6 +90,7 @@ def ddpm_unet(in_channels:int=1, chs=(16,32,64,64), attn_levels=(3,), norm_num_g
                        down_block_types=down, up_block_types=up, norm_num_groups=norm_num_groups, **kwargs)
 
 # %% ../nbs/12_ddpm_v2.ipynb #158dfdc7
+import math
 from functools import partial
 from pathlib import Path
 from torch import optim
@@ -98,7 +99,7 @@ from torch.utils.data import DataLoader, default_collate
 
 from .accel import MixedPrecision
 from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, model_path, tensors_from
-from .learner import DeviceCB, Learner, MetricsCB, checkpoint_metadata, load_model, save_model
+from .learner import DeviceCB, Learner, MetricsCB, ProgressCB, checkpoint_metadata, load_model, save_model
 from .sgd import BatchSchedCB
 
 # %% ../nbs/12_ddpm_v2.ipynb #0a22a195
@@ -145,6 +146,8 @@ def ddpm_v2_settings(full:bool|None=None) -> dict:
     if full is None: full = full_scale()
     return dict(n_trn=60_000, n_val=1024, epochs=25, lr=1e-2, bs=128) if full else dict(n_trn=4096, n_val=256, epochs=6, lr=5e-3, bs=128)
 
+def _scale_name(st:dict) -> str: return next((k for k in ('full','test') if st == ddpm_v2_settings(k == 'full')), 'custom')
+
 def train_ddpm_v2(path=None, cbs=(), seed:int=42, **settings):
     "Train DDPM v2 on Fashion-MNIST (`ddpm_v2_settings()`, overridden by `settings`), save it to `path`; returns the Learner."
     st = {**ddpm_v2_settings(), **settings}
@@ -156,16 +159,21 @@ def train_ddpm_v2(path=None, cbs=(), seed:int=42, **settings):
     learn = ddpm_learner(init_ddpm(ddpm_unet(cls=UNet)), dls, st['lr'], st['epochs'], cbs)
     learn.fit(st['epochs'])
     meta = dict(st, input_range='-1..1', size=32, val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}",
-                scale='full' if st == ddpm_v2_settings(True) else 'test' if st == ddpm_v2_settings(False) else 'custom')
+                scale=_scale_name(st))
     save_model(learn.model, path or ddpm_v2_path(), metadata=meta)
     return learn
 
-def get_ddpm_v2(path=None, train_if_missing:bool=True):
-    "The DDPM v2 `UNet` from `path` (default `ddpm_v2_path()`), trained and saved first if missing; `.meta` says how."
+def get_ddpm_v2(path=None, train_if_missing:bool=True, **settings):
+    "The DDPM v2 `UNet` from `path` (default `ddpm_v2_path()`), trained (with `settings`) and saved first if missing; `.meta` says how."
     path = Path(path) if path is not None else ddpm_v2_path()
     if not path.is_file():
         if not train_if_missing: raise FileNotFoundError(f'No DDPM v2 checkpoint at {path}: run 12_ddpm_v2 or pass train_if_missing=True.')
-        train_ddpm_v2(path)
+        st = {**ddpm_v2_settings(), **settings}
+        steps = st['epochs'] * math.ceil(st['n_trn']/st['bs'])
+        print(f"No DDPM v2 checkpoint at {path}: training one now, at {_scale_name(st)} scale ({st['epochs']} epochs of "
+              f"{st['n_trn']:,} images, {steps:,} steps of batch {st['bs']}). On a 2-core CPU a step takes about 0.45 s "
+              f"(about {steps*0.45/60:.0f} min in all); a GPU is far faster. The bar below shows each epoch's time left.")
+        train_ddpm_v2(path, cbs=[ProgressCB()], **settings)
     model = load_model(ddpm_unet(cls=UNet), path)
     model.meta = checkpoint_metadata(path)
     return model.eval()
