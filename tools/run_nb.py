@@ -72,6 +72,7 @@ def run_one(path:Path, flags) -> bool:
         t = time.perf_counter()
         first = next((l for l in cell.source.splitlines() if l.strip() and not l.startswith('#|')), '')[:60]
         print(f'  [{i+1:3}/{len(cells)}] {first}', end='', flush=True, file=sys.stderr)
+        cell.outputs = []   # the shell keeps a cell's old outputs when the new run prints nothing
         shell.cell(cell)
         print(f'  ({time.perf_counter()-t:.1f} s)', flush=True, file=sys.stderr)
         if shell.exc:
