@@ -104,6 +104,6 @@ def main():
         print(f'== {nb}: {"ok" if rc == 0 else "FAILED"} in {time.perf_counter()-t:.0f} s', file=sys.stderr, flush=True)
         if rc: failed.append(str(nb))
     if failed: sys.exit(f'failed: {", ".join(failed)}')
-    subprocess.call(['nbdev_clean', '--fname', *map(str, a.notebooks)])
+    for nb in a.notebooks: subprocess.call(['nbdev_clean', '--fname', str(nb)])
 
 if __name__ == '__main__': main()
