@@ -21,9 +21,9 @@ from .conv import def_device, to_cpu, to_device
 _all_ = ['def_device', 'to_device', 'to_cpu']   # lesson code reaches these through `from miniai.learner import *`
 
 # %% auto #0
-__all__ = ['CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Callback', 'run_cbs', 'with_cbs', 'Learner',
-           'TrainCB', 'DeviceCB', 'Mean', 'MulticlassAccuracy', 'MetricsCB', 'ProgressCB', 'TrainLearner',
-           'MomentumLearner', 'SingleBatchCB', 'LRFinderCB', 'lr_find', 'save_model', 'checkpoint_metadata',
+__all__ = ['CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Callback', 'run_cbs', 'SingleBatchCB',
+           'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'Mean', 'MulticlassAccuracy', 'MetricsCB', 'ProgressCB',
+           'TrainLearner', 'MomentumLearner', 'LRFinderCB', 'lr_find', 'save_model', 'checkpoint_metadata',
            'load_model', 'def_device', 'to_device', 'to_cpu']
 
 # %% ../nbs/03_learner.ipynb #371d7881
@@ -41,6 +41,13 @@ def run_cbs(cbs, method_nm:str, learn=None):
         method = getattr(cb, method_nm, None)
         if method is not None: method(learn)
 
+# %% ../nbs/03_learner.ipynb #610c0fdd
+class SingleBatchCB(Callback):
+    "Stop training after a single batch."
+    order = 1
+    def after_batch(self, learn): raise CancelFitException()
+
+# %% ../nbs/03_learner.ipynb #4c0bfcae
 class with_cbs:
     "Decorate a step named `nm` to run `before_nm`, the step, `after_nm`, then `cleanup_nm` whatever happened."
     def __init__(self, nm:str): self.nm = nm
@@ -193,7 +200,7 @@ class ProgressCB(Callback):
         learn.epochs = self.mbar = master_bar(learn.epochs)
         self.first = True
         if hasattr(learn, 'metrics'): learn.metrics._log = self._log
-        self.losses,self.val_losses = [],[]
+        self.losses,self.val_losses,self.graphs = [],[],[]
 
     def _log(self, d):
         if self.first:
@@ -216,7 +223,8 @@ class ProgressCB(Callback):
     def _graph(self, learn):
         n = max(len(self.losses), 1)
         xs = [n*(i+1)/len(self.val_losses) for i in range(len(self.val_losses))]
-        self.mbar.update_graph([[fc.L.range(self.losses), self.losses], [xs, self.val_losses]])
+        self.graphs = [[fc.L.range(self.losses), self.losses], [xs, self.val_losses, 'o-']]   # markers: one point shows
+        self.mbar.update_graph(self.graphs)
 
 # %% ../nbs/03_learner.ipynb #8b211ee1
 class TrainLearner(Learner):
@@ -239,11 +247,6 @@ class MomentumLearner(TrainLearner):
                 if p.grad is not None: p.grad *= self.mom
 
 # %% ../nbs/03_learner.ipynb #99db2420
-class SingleBatchCB(Callback):
-    "Stop training after a single batch."
-    order = 1
-    def after_batch(self, learn): raise CancelFitException()
-
 class LRFinderCB(Callback):
     "Raise the learning rate by `gamma` each batch, record the losses, stop once the loss exceeds `max_mult` x its minimum."
     def __init__(self, gamma:float=1.3, max_mult:float=3): fc.store_attr()
