@@ -13,16 +13,17 @@ from torch import nn, optim
 from torch.optim import lr_scheduler
 
 from .conv import def_device, to_cpu
-from .datasets import DataLoaders, full_scale, load_fashion_mnist, model_path, tensors_from
+from .datasets import DataLoaders, full_scale, load_fashion_mnist, model_path, show_images, tensors_from
 from .init import BatchTransformCB, init_weights
-from .learner import Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TrainLearner
+from .learner import CancelFitException, Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TrainLearner
 from .learner import checkpoint_metadata, load_model, save_model
 from .resnet import act_gr, get_model
 from .sgd import BatchSchedCB
 
 # %% auto #0
 __all__ = ['fashion_dls', 'CapturePreds', 'capture_preds', 'tfm_batch', 'rand_crop', 'rand_flip', 'rand_erase', 'RandErase',
-           'rand_copy', 'RandCopy', 'train_fashion_classifier', 'fashion_classifier_path', 'get_fashion_classifier']
+           'rand_copy', 'RandCopy', 'CaptureBatchCB', 'show_image_batch', 'TimeEstimateCB', 'train_fashion_classifier',
+           'fashion_classifier_path', 'get_fashion_classifier']
 
 # %% ../nbs/08_augment.ipynb #6bf40021
 def fashion_dls(batch_size:int=1024, n_train:int|None=None, path=None, **kwargs) -> DataLoaders:
@@ -102,25 +103,23 @@ def _window(x, idx, top, left, sh, sw):
             (top[:,None] + ar(sh))[:,None,:,None], (left[:,None] + ar(sw))[:,None,None,:])
 
 def rand_erase(x, pct:float=0.2, max_num:int=4):
-    "Replace 0..`max_num` random rectangles (`pct` of each side) of each image by noise with the batch's mean and std."
+    "Replace, in place, 0..`max_num` random rectangles (`pct` of each side) of each image of `x` by noise with the batch's mean and std; return `x`."
     xm,xs,mn,mx = x.mean(),x.std(),x.min(),x.max()
-    x = x.clone()
     for idx,top,left,sh,sw in _rects(x, pct, max_num):
         w = _window(x, idx, top, left, sh, sw)
         x[w] = (torch.randn_like(x[w])*xs + xm).clamp(mn, mx)
     return x
 
 class RandErase(nn.Module):
-    "`rand_erase` as a module, for `nn.Sequential` pipelines of transforms."
+    "`rand_erase` as a module, for `nn.Sequential` pipelines of transforms: it erases a copy of its input."
     def __init__(self, pct:float=0.2, max_num:int=4):
         super().__init__()
         self.pct,self.max_num = pct,max_num
-    def forward(self, x): return rand_erase(x, self.pct, self.max_num)
+    def forward(self, x): return rand_erase(x.clone(), self.pct, self.max_num)
 
 # %% ../nbs/08_augment.ipynb #10a3f934
 def rand_copy(x, pct:float=0.2, max_num:int=4):
-    "Copy 0..`max_num` random rectangles (`pct` of each side) of each image onto other random places of that image."
-    x = x.clone()
+    "Copy, in place, 0..`max_num` random rectangles (`pct` of each side) of each image of `x` onto other random places of that image; return `x`."
     h,w = x.shape[-2:]
     for idx,top,left,sh,sw in _rects(x, pct, max_num):
         stop = torch.randint(0, h-sh+1, (len(idx),), device=x.device)
@@ -129,33 +128,72 @@ def rand_copy(x, pct:float=0.2, max_num:int=4):
     return x
 
 class RandCopy(nn.Module):
-    "`rand_copy` as a module, for `nn.Sequential` pipelines of transforms."
+    "`rand_copy` as a module, for `nn.Sequential` pipelines of transforms: it changes a copy of its input."
     def __init__(self, pct:float=0.2, max_num:int=4):
         super().__init__()
         self.pct,self.max_num = pct,max_num
-    def forward(self, x): return rand_copy(x, self.pct, self.max_num)
+    def forward(self, x): return rand_copy(x.clone(), self.pct, self.max_num)
+
+# %% ../nbs/08_augment.ipynb #763af410
+class CaptureBatchCB(Callback):
+    "Stop the fit at the first batch, after every other `before_batch` callback: `learn.batch` is what the model would get."
+    order = 1000
+    def before_batch(self, learn): raise CancelFitException()
+
+@fc.patch
+@fc.delegates(show_images)
+def show_image_batch(self:Learner, max_n:int=9, cbs=None, **kwargs):
+    "Show the first `max_n` inputs of a training batch as the model would get them (after the callbacks `cbs`), without training."
+    opt,training = getattr(self, 'opt', None),self.model.training
+    try: self.fit(1, valid=False, cbs=[*fc.L(cbs), CaptureBatchCB()])
+    finally: self.opt = opt; self.model.train(training)
+    show_images(self.batch[0][:max_n], **kwargs)
 
 # %% ../nbs/08_augment.ipynb #b78c4742
 _tfm_aug = fc.compose(partial(rand_crop, pad=1), rand_flip)
 
+def _fmt_secs(s:float) -> str: return f'{s:.0f} s' if s < 90 else f'{s/60:.0f} min' if s < 5400 else f'{s/3600:.1f} h'
+
+class TimeEstimateCB(Callback):
+    "Time `n` training batches (after the first, which warms up) and print how long the whole fit should take."
+    def __init__(self, n:int=5): self.n = n
+    def before_fit(self, learn): self.i,self.nb = 0,learn.n_epochs*len(learn.dls.train)
+    def after_batch(self, learn):
+        if not learn.training: return
+        self.i += 1
+        n = min(self.n, self.nb-1)
+        if self.i == 1: self.t0 = time.perf_counter()
+        elif self.i == n+1:
+            s = (time.perf_counter()-self.t0)/n
+            print(f'{s:.2f} s per training batch: about {_fmt_secs(s*self.nb)} for the {self.nb:,} training batches, plus validation.')
+
 def train_fashion_classifier(epochs:int|None=None, bs:int|None=None, n_train:int|None=None, nfs:tuple|None=None,
-                             lr:float=1e-2, dls=None, seed:int|None=42, progress:bool=True, device=None) -> Learner:
+                             lr:float=1e-2, dls=None, seed:int|None=42, progress:bool=True, device=None,
+                             aug:bool=True, cbs=None, quiet:bool=False) -> Learner:
     "Train the Fashion-MNIST ResNet on inputs in -1..1 (course settings at full scale); `learn.meta` describes it."
     cfg = _scale_config()
     epochs,bs,nfs = epochs or cfg['epochs'],bs or cfg['bs'],nfs or cfg['nfs']
     if n_train is None: n_train = cfg['n_train']
     if dls is None: dls = fashion_dls(bs, n_train=n_train)
+    device = device if device is not None else def_device
+    scale = 'full' if full_scale() else 'test'
+    if not quiet: print(f'Training the Fashion-MNIST classifier ({scale} scale): {epochs} epoch{"s"*(epochs!=1)} on {len(dls.train.dataset):,} images, '
+                        f'batch size {dls.train.batch_size}, widths {nfs}, {"with" if aug else "without"} augmentation, on {device}.')
     if seed is not None: torch.manual_seed(seed)
     model = get_model(act_gr, nfs=nfs, norm=nn.BatchNorm2d).apply(partial(init_weights, leaky=0.1))
     sched = partial(lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*len(dls.train))
     metrics = MetricsCB(accuracy=MulticlassAccuracy())
-    cbs = [DeviceCB(device), metrics, BatchSchedCB(sched), BatchTransformCB(partial(tfm_batch, tfm_x=_tfm_aug), on_val=False)]
-    if progress: cbs.append(ProgressCB(plot=True))
+    cbs = [DeviceCB(device), metrics, BatchSchedCB(sched), *fc.L(cbs)]
+    if aug: cbs.append(BatchTransformCB(partial(tfm_batch, tfm_x=_tfm_aug), on_val=False))
+    if quiet: metrics._log = fc.noop
+    else:
+        cbs.append(TimeEstimateCB())
+        if progress: cbs.append(ProgressCB(plot=True))    # else MetricsCB prints a line per epoch
     learn = TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=cbs, opt_func=optim.AdamW)
     t0 = time.time()
     learn.fit(epochs)
     learn.meta = dict(input_range='-1..1', epochs=epochs, accuracy=round(float(metrics.all_metrics['accuracy'].compute()), 4),
-                      scale='full' if full_scale() else 'test', nfs=','.join(map(str, nfs)), n_train=len(dls.train.dataset),
+                      scale=scale, nfs=','.join(map(str, nfs)), n_train=len(dls.train.dataset),
                       batch_size=dls.train.batch_size, lr=lr, device=str(next(model.parameters()).device), seconds=round(time.time()-t0),
                       arch='miniai.resnet.get_model(act_gr, nfs, norm=nn.BatchNorm2d)')
     return learn
@@ -172,7 +210,8 @@ def get_fashion_classifier(path=None, train_if_missing:bool=True, device=None, *
         if not train_if_missing: raise FileNotFoundError(
             f'No Fashion-MNIST classifier at {path}. Run nbs/08_augment.ipynb (or call get_fashion_classifier() with '
             'train_if_missing=True) to train and save it, or pass the path of a checkpoint you have.')
-        print(f'No classifier at {path}: training one ({"full" if full_scale() else "test"} scale).')
+        print(f'No Fashion-MNIST classifier at {path}: training one now ({"full" if full_scale() else "test"} scale) and saving it there. '
+              'This takes minutes at test scale and hours at full scale on a CPU; the estimate follows after a few batches.')
         learn = train_fashion_classifier(device=device, **train_kw)
         save_model(learn.model, path, metadata=learn.meta)
     meta = checkpoint_metadata(path)
