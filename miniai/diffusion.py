@@ -98,6 +98,7 @@ from torch.nn import init
 from torch.utils.data import DataLoader, default_collate
 
 from .accel import MixedPrecision
+from .augment import TimeEstimateCB
 from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, model_path, tensors_from
 from .learner import DeviceCB, Learner, MetricsCB, ProgressCB, checkpoint_metadata, load_model, save_model
 from .sgd import BatchSchedCB
@@ -171,9 +172,8 @@ def get_ddpm_v2(path=None, train_if_missing:bool=True, **settings):
         st = {**ddpm_v2_settings(), **settings}
         steps = st['epochs'] * math.ceil(st['n_trn']/st['bs'])
         print(f"No DDPM v2 checkpoint at {path}: training one now, at {_scale_name(st)} scale ({st['epochs']} epochs of "
-              f"{st['n_trn']:,} images, {steps:,} steps of batch {st['bs']}). On a 2-core CPU a step takes about 0.45 s "
-              f"(about {steps*0.45/60:.0f} min in all); a GPU is far faster. The bar below shows each epoch's time left.")
-        train_ddpm_v2(path, cbs=[ProgressCB()], **settings)
+              f"{st['n_trn']:,} images, {steps:,} steps of batch {st['bs']}); how long it will take follows after a few steps.")
+        train_ddpm_v2(path, cbs=[TimeEstimateCB(), ProgressCB()], **settings)
     model = load_model(ddpm_unet(cls=UNet), path)
     model.meta = checkpoint_metadata(path)
     return model.eval()
