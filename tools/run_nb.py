@@ -28,9 +28,8 @@ def _skip(cell, flags):
     return bool(d & (_tst_flags() - set(flags)))
 
 def _tst_flags():
-    for line in (Path(__file__).parents[1]/'settings.ini').read_text().splitlines():
-        if line.startswith('tst_flags'): return set(line.split('=', 1)[1].split())
-    return set()
+    from nbdev.config import get_config
+    return set(get_config(path=Path(__file__).parents[1]).tst_flags.split())
 
 def _notebook_progress_bars():
     "fastprogress takes this shell for a console: give it the notebook bars, so outputs hold HTML tables and live plots."
