@@ -21,11 +21,11 @@ def _directives(source):
         words.update(line[2:].replace(':', ': ').split())
     return words
 
-def _skip(cell, flags):
+def _skip(cell, skip_flags:set):
     if cell.cell_type != 'code': return True
     d = _directives(cell.source)
     if {'eval:', 'false'} <= d: return True
-    return bool(d & (_tst_flags() - set(flags)))
+    return bool(d & skip_flags)
 
 def _tst_flags():
     from nbdev.config import get_config
@@ -65,7 +65,8 @@ def run_one(path:Path, flags) -> bool:
     os.chdir(path.parent)
     shell = _shell(path.parent.resolve())
     shell._fname = str(path)
-    cells = [c for c in nb.cells if not _skip(c, flags)]
+    skip_flags = _tst_flags() - set(flags)   # read settings.ini once, not once a cell
+    cells = [c for c in nb.cells if not _skip(c, skip_flags)]
     t0 = time.perf_counter()
     for i,cell in enumerate(cells):
         t = time.perf_counter()
