@@ -2,7 +2,7 @@
 
 # %% ../nbs/03_learner.ipynb #d6280a18
 from __future__ import annotations
-import math, os, tempfile
+import math, os, tempfile, time
 from copy import copy
 from functools import partial
 from operator import attrgetter
@@ -24,7 +24,7 @@ _all_ = ['def_device', 'to_device', 'to_cpu']   # lesson code reaches these thro
 __all__ = ['CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Callback', 'run_cbs', 'SingleBatchCB',
            'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'Mean', 'MulticlassAccuracy', 'MetricsCB', 'ProgressCB',
            'TrainLearner', 'MomentumLearner', 'LRFinderCB', 'lr_find', 'save_model', 'checkpoint_metadata',
-           'load_model', 'def_device', 'to_device', 'to_cpu']
+           'load_model', 'CheckpointCB', 'def_device', 'to_device', 'to_cpu']
 
 # %% ../nbs/03_learner.ipynb #371d7881
 class CancelFitException(Exception): pass
@@ -313,3 +313,58 @@ def load_model(model, path, strict:bool=True):
         raise ValueError('\n'.join(msg))
     model.load_state_dict(sd, strict=strict)
     return model
+
+# %% ../nbs/03_learner.ipynb #7daa5555
+def _atomic_torch_save(obj, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd,tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name+'.', suffix='.tmp')
+    os.close(fd)
+    try:
+        torch.save(obj, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)
+
+def _stateful(learn):
+    "The callbacks' attributes that have a state dict (schedulers, scalers), by a name that survives a restart."
+    res,seen = {},{}
+    for cb in learn.cbs:
+        nm = type(cb).__name__
+        seen[nm] = seen.get(nm, -1) + 1
+        for k,v in vars(cb).items():
+            if hasattr(v, 'state_dict') and hasattr(v, 'load_state_dict') and not isinstance(v, nn.Module):
+                res[f'{nm}.{seen[nm]}.{k}'] = v
+    return res
+
+class CheckpointCB(Callback):
+    "Save the fit's state to `path` after each epoch, resume from it when a fit starts, delete it when the fit ends."
+    order = 50   # after the callbacks that create schedulers and scalers in before_fit
+    def __init__(self, path): self.path,self.seconds = Path(path),0.
+
+    def before_fit(self, learn):
+        self.start,self.done = time.perf_counter(),0.
+        if not self.path.is_file(): return
+        try: st = torch.load(self.path, map_location='cpu', weights_only=True)
+        except Exception as e: raise RuntimeError(f'Cannot resume from {self.path} ({e}): delete it to start the fit afresh.') from e
+        if st['n_epochs'] != learn.n_epochs: raise ValueError(
+            f'{self.path} is from a fit of {st["n_epochs"]} epochs, this fit has {learn.n_epochs}: delete it to start afresh.')
+        learn.model.load_state_dict(st['model'])
+        learn.opt.load_state_dict(st['opt'])
+        for k,o in _stateful(learn).items():
+            if k in st['cbs']: o.load_state_dict(st['cbs'][k])
+        torch.set_rng_state(st['rng'])
+        learn.epochs = range(st['epoch']+1, learn.n_epochs)
+        self.done = st['seconds']
+        print(f'Resuming from {self.path}: {st["epoch"]+1} of {learn.n_epochs} epochs done ({st["seconds"]:.0f} s of training).')
+
+    def after_epoch(self, learn):   # after the training half and after the validation half of each epoch
+        self.seconds = self.done + time.perf_counter() - self.start
+        _atomic_torch_save(dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epoch=learn.epoch,
+                                n_epochs=learn.n_epochs, rng=torch.get_rng_state(), seconds=self.seconds,
+                                cbs={k:o.state_dict() for k,o in _stateful(learn).items()}), self.path)
+
+    def after_fit(self, learn):
+        self.seconds = self.done + time.perf_counter() - self.start
+        self.path.unlink(missing_ok=True)
+
