@@ -16,7 +16,7 @@ from .conv import def_device, to_cpu
 from .datasets import DataLoaders, full_scale, load_fashion_mnist, model_path, show_images, tensors_from
 from .init import BatchTransformCB, init_weights
 from .learner import CancelFitException, Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TrainLearner
-from .learner import checkpoint_metadata, load_model, save_model
+from .learner import CheckpointCB, checkpoint_metadata, load_model, save_model
 from .resnet import act_gr, get_model
 from .sgd import BatchSchedCB
 
@@ -169,8 +169,8 @@ class TimeEstimateCB(Callback):
 
 def train_fashion_classifier(epochs:int|None=None, bs:int|None=None, n_train:int|None=None, nfs:tuple|None=None,
                              lr:float=1e-2, dls=None, seed:int|None=42, progress:bool=True, device=None,
-                             aug:bool=True, cbs=None, quiet:bool=False) -> Learner:
-    "Train the Fashion-MNIST ResNet on inputs in -1..1 (course settings at full scale); `learn.meta` describes it."
+                             aug:bool=True, cbs=None, quiet:bool=False, checkpoint=None) -> Learner:
+    "Train the Fashion-MNIST ResNet on inputs in -1..1 (course settings at full scale); `learn.meta` describes it; `checkpoint`: resume file."
     cfg = _scale_config()
     epochs,bs,nfs = epochs or cfg['epochs'],bs or cfg['bs'],nfs or cfg['nfs']
     if n_train is None: n_train = cfg['n_train']
@@ -185,6 +185,7 @@ def train_fashion_classifier(epochs:int|None=None, bs:int|None=None, n_train:int
     metrics = MetricsCB(accuracy=MulticlassAccuracy())
     cbs = [DeviceCB(device), metrics, BatchSchedCB(sched), *fc.L(cbs)]
     if aug: cbs.append(BatchTransformCB(partial(tfm_batch, tfm_x=_tfm_aug), on_val=False))
+    if checkpoint is not None: cbs.append(ckpt := CheckpointCB(checkpoint))
     if quiet: metrics._log = fc.noop
     else:
         cbs.append(TimeEstimateCB())
@@ -192,9 +193,10 @@ def train_fashion_classifier(epochs:int|None=None, bs:int|None=None, n_train:int
     learn = TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=cbs, opt_func=optim.AdamW)
     t0 = time.time()
     learn.fit(epochs)
-    learn.meta = dict(input_range='-1..1', epochs=epochs, accuracy=round(float(metrics.all_metrics['accuracy'].compute()), 4),
+    secs = ckpt.seconds if checkpoint is not None else time.time()-t0    # counts the time before a resume too
+    learn.meta = dict(input_range='-1..1', epochs=epochs, seed=seed, aug=aug, accuracy=round(float(metrics.all_metrics['accuracy'].compute()), 4),
                       scale=scale, nfs=','.join(map(str, nfs)), n_train=len(dls.train.dataset),
-                      batch_size=dls.train.batch_size, lr=lr, device=str(next(model.parameters()).device), seconds=round(time.time()-t0),
+                      batch_size=dls.train.batch_size, lr=lr, device=str(next(model.parameters()).device), seconds=round(secs),
                       arch='miniai.resnet.get_model(act_gr, nfs, norm=nn.BatchNorm2d)')
     return learn
 

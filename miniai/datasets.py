@@ -14,9 +14,10 @@ from torch.utils.data import DataLoader, default_collate
 
 # %% auto #0
 __all__ = ['FASHION_URL', 'FASHION_FILES', 'FASHION_CLASSES', 'full_scale', 'run_info', 'run_time', 'DatasetNotFoundError',
-           'ChecksumError', 'cache_dir', 'models_dir', 'model_path', 'sha256', 'check_file', 'download_file',
-           'find_dataset', 'read_idx', 'load_fashion_mnist', 'show_image', 'subplots', 'get_grid', 'show_images',
-           'inplace', 'collate_dict', 'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS', 'from_tensors']
+           'ChecksumError', 'cache_dir', 'shipped_models_dir', 'models_dir', 'model_path', 'sha256', 'check_file',
+           'download_file', 'find_dataset', 'read_idx', 'load_fashion_mnist', 'show_image', 'subplots', 'get_grid',
+           'show_images', 'inplace', 'collate_dict', 'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS',
+           'from_tensors']
 
 # %% ../nbs/01_datasets.ipynb #1f03e13e
 def full_scale() -> bool:
@@ -55,16 +56,20 @@ def cache_dir() -> Path:
     if 'MINIAI_CACHE' in os.environ: return Path(os.environ['MINIAI_CACHE']).expanduser()
     return Path(os.environ.get('XDG_CACHE_HOME', Path.home()/'.cache')).expanduser()/'miniai'
 
-def models_dir() -> Path:
-    "Where trained models (checkpoints that later notebooks load) live: `$MINIAI_MODELS`, else `cache_dir()/'models'`."
+def shipped_models_dir() -> Path:
+    "The models that ship with miniai (trained at full scale, committed with the code): the package's `models/` folder."
+    return Path(__file__).parent/'models'
+
+def models_dir(scale:str='test') -> Path:
+    "Where checkpoints of `scale` live: `$MINIAI_MODELS` if set; else the shipped models (full) or `cache_dir()/'models'` (test)."
     if 'MINIAI_MODELS' in os.environ: return Path(os.environ['MINIAI_MODELS']).expanduser()
-    return cache_dir()/'models'
+    return shipped_models_dir() if scale == 'full' else cache_dir()/'models'
 
 def model_path(name:str, scale:str|None=None) -> Path:
-    "The checkpoint file `name` in `models_dir()` for `scale` ('full' or 'test', default: the current scale); one file per scale."
+    "The checkpoint file `name` for `scale` ('full' or 'test', default: the current scale): one file per scale, see `models_dir`."
     if scale is None: scale = 'full' if full_scale() else 'test'
     if scale not in ('full', 'test'): raise ValueError(f"scale must be 'full' or 'test', not {scale!r}")
-    return models_dir()/(f'{name}.safetensors' if scale == 'full' else f'{name}_test.safetensors')
+    return models_dir(scale)/(f'{name}.safetensors' if scale == 'full' else f'{name}_test.safetensors')
 
 def sha256(fn, chunk=1<<20) -> str:
     "The SHA-256 hex digest of the file `fn`, read in chunks."

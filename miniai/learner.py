@@ -24,7 +24,7 @@ _all_ = ['def_device', 'to_device', 'to_cpu']   # lesson code reaches these thro
 __all__ = ['CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Callback', 'run_cbs', 'SingleBatchCB',
            'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'Mean', 'MulticlassAccuracy', 'MetricsCB', 'ProgressCB',
            'TrainLearner', 'MomentumLearner', 'LRFinderCB', 'lr_find', 'save_model', 'checkpoint_metadata',
-           'load_model', 'CheckpointCB', 'def_device', 'to_device', 'to_cpu']
+           'load_model', 'provenance', 'CheckpointCB', 'def_device', 'to_device', 'to_cpu']
 
 # %% ../nbs/03_learner.ipynb #371d7881
 class CancelFitException(Exception): pass
@@ -275,11 +275,12 @@ def lr_find(self:Learner, gamma:float=1.3, max_mult:float=3, start_lr:float=1e-5
     self.fit(max_epochs, lr=start_lr, cbs=LRFinderCB(gamma=gamma, max_mult=max_mult))
 
 # %% ../nbs/03_learner.ipynb #f1921726
-def save_model(model, path, metadata:dict|None=None):
+def save_model(model, path, metadata:dict|None=None, dtype=None):
     "Save `model`'s state dict to `path` atomically: safetensors (with string `metadata`), or `torch.save` for .pt/.pth."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sd = {k:v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}
+    if dtype is not None: sd = {k:v.to(dtype) if v.is_floating_point() else v for k,v in sd.items()}  # e.g. float16 halves the file
     fd,tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name+'.', suffix='.tmp')
     os.close(fd)
     try:
@@ -313,6 +314,21 @@ def load_model(model, path, strict:bool=True):
         raise ValueError('\n'.join(msg))
     model.load_state_dict(sd, strict=strict)
     return model
+
+def provenance(device=None) -> dict:
+    "Where a trained model comes from: the git commit of miniai's code (`+dirty` if it differs), the command, device, versions, date."
+    import datetime, platform, subprocess, sys
+    def git(*args):
+        try: return subprocess.run(['git', *args], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=30)
+        except OSError: return None
+    r = git('rev-parse', 'HEAD')
+    commit = r.stdout.strip() if r is not None and r.returncode == 0 else 'unknown (not a git checkout)'
+    d = git('status', '--porcelain', '--', '.')
+    if r is not None and r.returncode == 0 and d is not None and d.stdout.strip(): commit += '+dirty'
+    device = torch.device(device if device is not None else 'cpu')
+    dev = torch.cuda.get_device_name(device) if device.type == 'cuda' else f'{device.type} ({torch.get_num_threads()} threads, {platform.machine()})'
+    return dict(git_commit=commit, command=os.environ.get('MINIAI_COMMAND') or ' '.join(sys.argv), device=dev,
+                torch=torch.__version__, python=platform.python_version(), date=datetime.datetime.now().isoformat(timespec='seconds'))
 
 # %% ../nbs/03_learner.ipynb #7daa5555
 def _atomic_torch_save(obj, path):

@@ -100,6 +100,8 @@ def main():
     for nb in a.notebooks:
         print(f'== {nb} (scale: {a.scale})', file=sys.stderr, flush=True)
         t = time.perf_counter()
+        flags = f' --flags {" ".join(a.flags)}' if a.flags else ''
+        env['MINIAI_COMMAND'] = f'python tools/run_nb.py {nb} --scale {a.scale}{flags}'   # a model trained here records it
         rc = subprocess.call([sys.executable, __file__, str(nb), '--child', '--flags', *a.flags], env=env)
         print(f'== {nb}: {"ok" if rc == 0 else "FAILED"} in {time.perf_counter()-t:.0f} s', file=sys.stderr, flush=True)
         if rc: failed.append(str(nb))

@@ -1,0 +1,24 @@
+#!/usr/bin/env python
+"""Train one of the models that ship with miniai, at full scale, and save it where miniai finds it (`miniai/models/`).
+
+    python tools/train_model.py fashion_classifier     # the ResNet whose features FID uses (08_augment)
+    python tools/train_model.py ddpm_v2                 # the DDPM v2 UNet (12_ddpm_v2)
+
+It runs the same training function as the model's notebook, with the course's settings, and writes the state dict as
+safetensors with its provenance (settings, seed, git commit, this command, device, wall time, metrics). A run that is
+stopped resumes where it stopped: the fit's state is saved after every epoch to the cache (`CheckpointCB`), so run the
+same command again. `python tools/run_nb.py nbs/NOTEBOOK` at full scale retrains the same model as part of the
+notebook. The list of models, and how each is loaded, is `miniai.zoo`."""
+import argparse, os, sys
+
+def main():
+    from miniai.zoo import MODELS, train
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('name', choices=sorted(MODELS))
+    a = p.parse_args()
+    os.environ['MINIAI_SCALE'] = 'full'
+    os.environ.setdefault('MINIAI_COMMAND', f'python tools/train_model.py {a.name}')
+    path = train(a.name)
+    print(f'saved {path}')
+
+if __name__ == '__main__': main()
