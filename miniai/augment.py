@@ -16,7 +16,7 @@ from .conv import def_device, to_cpu
 from .datasets import DataLoaders, full_scale, load_fashion_mnist, model_path, show_images, tensors_from
 from .init import BatchTransformCB, init_weights
 from .learner import CancelFitException, Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TrainLearner
-from .learner import CheckpointCB, checkpoint_metadata, load_model, save_model
+from .learner import CheckpointCB, checkpoint_metadata, load_model, provenance, save_model
 from .resnet import act_gr, get_model
 from .sgd import BatchSchedCB
 
@@ -202,7 +202,7 @@ def train_fashion_classifier(epochs:int|None=None, bs:int|None=None, n_train:int
 
 # %% ../nbs/08_augment.ipynb #e13d09b5
 def fashion_classifier_path(scale:str|None=None) -> Path:
-    "Where the Fashion-MNIST classifier for FID lives: `$MINIAI_MODELS` or the cache's `models/`; one file per scale."
+    "Where the Fashion-MNIST classifier lives: at full scale the one that ships in `miniai/models/`, at test scale the cache's."
     return model_path('fashion_resnet', scale)
 
 def get_fashion_classifier(path=None, train_if_missing:bool=True, device=None, **train_kw) -> nn.Module:
@@ -215,7 +215,7 @@ def get_fashion_classifier(path=None, train_if_missing:bool=True, device=None, *
         print(f'No Fashion-MNIST classifier at {path}: training one now ({"full" if full_scale() else "test"} scale) and saving it there. '
               'This takes minutes at test scale and hours at full scale on a CPU; the estimate follows after a few batches.')
         learn = train_fashion_classifier(device=device, **train_kw)
-        save_model(learn.model, path, metadata=learn.meta)
+        save_model(learn.model, path, metadata={**learn.meta, **provenance(device)}, dtype=torch.float16)
     meta = checkpoint_metadata(path)
     if meta.get('input_range') != '-1..1': raise ValueError(
         f"{path} records input_range={meta.get('input_range')!r}, but the Fashion-MNIST classifier must take inputs "

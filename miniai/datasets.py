@@ -58,7 +58,8 @@ def cache_dir() -> Path:
 
 def shipped_models_dir() -> Path:
     "The models that ship with miniai (trained at full scale, committed with the code): the package's `models/` folder."
-    return Path(__file__).parent/'models'
+    import miniai
+    return Path(miniai.__file__).parent/'models'
 
 def models_dir(scale:str='test') -> Path:
     "Where checkpoints of `scale` live: `$MINIAI_MODELS` if set; else the shipped models (full) or `cache_dir()/'models'` (test)."

@@ -90,7 +90,7 @@ def ddpm_unet(in_channels:int=1, chs=(16,32,64,64), attn_levels=(3,), norm_num_g
                        down_block_types=down, up_block_types=up, norm_num_groups=norm_num_groups, **kwargs)
 
 # %% ../nbs/12_ddpm_v2.ipynb #158dfdc7
-import math
+import math, time
 from functools import partial
 from pathlib import Path
 from torch import optim
@@ -100,7 +100,8 @@ from torch.utils.data import DataLoader, default_collate
 from .accel import MixedPrecision
 from .augment import TimeEstimateCB
 from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, model_path, tensors_from
-from .learner import DeviceCB, Learner, MetricsCB, ProgressCB, checkpoint_metadata, load_model, save_model
+from .conv import def_device
+from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, ProgressCB, checkpoint_metadata, load_model, provenance, save_model
 from .sgd import BatchSchedCB
 
 # %% ../nbs/12_ddpm_v2.ipynb #0a22a195
@@ -149,19 +150,21 @@ def ddpm_v2_settings(full:bool|None=None) -> dict:
 
 def _scale_name(st:dict) -> str: return next((k for k in ('full','test') if st == ddpm_v2_settings(k == 'full')), 'custom')
 
-def train_ddpm_v2(path=None, cbs=(), seed:int=42, **settings):
-    "Train DDPM v2 on Fashion-MNIST (`ddpm_v2_settings()`, overridden by `settings`), save it to `path`; returns the Learner."
+def train_ddpm_v2(cbs=(), seed:int=42, checkpoint=None, **settings):
+    "Train DDPM v2 on Fashion-MNIST (`ddpm_v2_settings()`, overridden by `settings`); `learn.meta` says how. `checkpoint`: resume file."
     st = {**ddpm_v2_settings(), **settings}
     dsd = load_fashion_mnist()
     xtrn,xval = [fashion_32(tensors_from(dsd[s])[0][:n]) for s,n in (('train', st['n_trn']), ('test', st['n_val']))]
     sched = ddpm_schedule()
     dls = DataLoaders(dl_ddpm(TensorDS(xtrn), st['bs'], sched.ᾱ), dl_ddpm(TensorDS(xval), st['bs'], sched.ᾱ, shuffle=False))
     torch.manual_seed(seed)
-    learn = ddpm_learner(init_ddpm(ddpm_unet(cls=UNet)), dls, st['lr'], st['epochs'], cbs)
+    ckpt = [CheckpointCB(checkpoint)] if checkpoint is not None else []
+    learn = ddpm_learner(init_ddpm(ddpm_unet(cls=UNet)), dls, st['lr'], st['epochs'], [*cbs, *ckpt])
+    t0 = time.perf_counter()
     learn.fit(st['epochs'])
-    meta = dict(st, input_range='-1..1', size=32, val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}",
-                scale=_scale_name(st))
-    save_model(learn.model, path or ddpm_v2_path(), metadata=meta)
+    secs = ckpt[0].seconds if ckpt else time.perf_counter()-t0    # with a resume, the time before it counts too
+    learn.meta = dict(st, seed=seed, input_range='-1..1', size=32, seconds=round(secs), scale=_scale_name(st),
+                      val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
     return learn
 
 def get_ddpm_v2(path=None, train_if_missing:bool=True, **settings):
@@ -173,7 +176,8 @@ def get_ddpm_v2(path=None, train_if_missing:bool=True, **settings):
         steps = st['epochs'] * math.ceil(st['n_trn']/st['bs'])
         print(f"No DDPM v2 checkpoint at {path}: training one now, at {_scale_name(st)} scale ({st['epochs']} epochs of "
               f"{st['n_trn']:,} images, {steps:,} steps of batch {st['bs']}); how long it will take follows after a few steps.")
-        train_ddpm_v2(path, cbs=[TimeEstimateCB(), ProgressCB()], **settings)
+        learn = train_ddpm_v2(cbs=[TimeEstimateCB(), ProgressCB()], **settings)
+        save_model(learn.model, path, metadata={**learn.meta, **provenance(def_device)})
     model = load_model(ddpm_unet(cls=UNet), path)
     model.meta = checkpoint_metadata(path)
     return model.eval()

@@ -10,7 +10,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .augment import fashion_dls, get_fashion_classifier   # importing augment also gives Learner its capture_preds
+from . import zoo
+from .augment import fashion_dls   # importing augment also gives Learner its capture_preds
+from .conv import def_device
 from .datasets import DataLoaders
 from .learner import DeviceCB, TrainLearner
 
@@ -211,8 +213,8 @@ class ImageEval:
 
 # %% ../nbs/13_fid.ipynb #cfdd609f
 def fashion_image_eval(classifier=None, dls=None, cbs=None, **kwargs) -> ImageEval:
-    "`ImageEval` in the features of the headless Fashion-MNIST classifier (inputs in -1..1), against the 10,000 test images."
-    if classifier is None: classifier = get_fashion_classifier()
+    "`ImageEval` in the features of the headless Fashion-MNIST classifier (default: the shipped one), against the 10,000 test images."
+    if classifier is None: classifier = zoo.load('fashion_classifier', def_device)
     if dls is None: dls = fashion_dls(batch_size=512)
     return ImageEval(headless(classifier), dls, cbs=cbs, **kwargs)
 

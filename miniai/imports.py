@@ -38,6 +38,7 @@ from .accel import *
 from .dropout import *
 from .diffusion import *
 from .fid import *
+from . import zoo   # the shipped models, as zoo.load(name): its names (load, train) are too generic to star-import
 
 # %% ../nbs/00_imports.ipynb #32bc3f55
 __all__ = [o for o in globals() if not o.startswith('_')]

@@ -275,6 +275,11 @@ def lr_find(self:Learner, gamma:float=1.3, max_mult:float=3, start_lr:float=1e-5
     self.fit(max_epochs, lr=start_lr, cbs=LRFinderCB(gamma=gamma, max_mult=max_mult))
 
 # %% ../nbs/03_learner.ipynb #f1921726
+def _public(fn):
+    "Give the file `fn` the permissions of a normally created file (mkstemp makes it readable by its owner only)."
+    mask = os.umask(0); os.umask(mask)
+    os.chmod(fn, 0o666 & ~mask)
+
 def save_model(model, path, metadata:dict|None=None, dtype=None):
     "Save `model`'s state dict to `path` atomically: safetensors (with string `metadata`), or `torch.save` for .pt/.pth."
     path = Path(path)
@@ -286,6 +291,7 @@ def save_model(model, path, metadata:dict|None=None, dtype=None):
     try:
         if path.suffix in ('.pt', '.pth'): torch.save(sd, tmp)
         else: safetensors.torch.save_file(sd, tmp, metadata={k:str(v) for k,v in (metadata or {}).items()})
+        _public(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
@@ -317,9 +323,9 @@ def load_model(model, path, strict:bool=True):
 
 def provenance(device=None) -> dict:
     "Where a trained model comes from: the git commit of miniai's code (`+dirty` if it differs), the command, device, versions, date."
-    import datetime, platform, subprocess, sys
+    import datetime, platform, subprocess, sys, miniai
     def git(*args):
-        try: return subprocess.run(['git', *args], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=30)
+        try: return subprocess.run(['git', *args], cwd=Path(miniai.__file__).parent, capture_output=True, text=True, timeout=30)
         except OSError: return None
     r = git('rev-parse', 'HEAD')
     commit = r.stdout.strip() if r is not None and r.returncode == 0 else 'unknown (not a git checkout)'

@@ -28,6 +28,7 @@ class ModelCard:
     settings:tuple  # the metadata keys that record how it was trained
     metrics:tuple   # ... and what it reached
     dtype:str = 'float32'   # stored dtype: float16 where float32 would pass the 10 MB a file may take
+    shipped:bool = True     # False while its full-scale training has not been run yet: `load` then says so
 
     @property
     def path(self) -> Path: return model_path(self.file, 'full')
@@ -47,7 +48,7 @@ MODELS = {c.name:c for c in [
               ('epochs', 'batch_size', 'lr', 'nfs', 'n_train', 'aug', 'input_range'), ('accuracy',), dtype='float16'),
     ModelCard('ddpm_v2', 'ddpm_v2', '12_ddpm_v2', 'the DDPM v2 UNet (inputs 32x32 in -1..1, 1000 steps)',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_v2',
-              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',)),
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',), shipped=False),
 ]}
 
 def build_fashion_classifier(meta:dict) -> nn.Module:
@@ -69,7 +70,9 @@ def load(name:str, device=None, path=None) -> nn.Module:
     c = card(name)
     path = Path(path) if path is not None else c.path
     fix = f'Retrain it with `{c.retrain}` (hours on a CPU), or restore the shipped file with `git checkout -- miniai/models/{path.name}`.'
-    if not path.is_file(): raise FileNotFoundError(f'The {name} model is missing: no file {path}. {fix}')
+    if not path.is_file():
+        if not c.shipped: fix = f'It does not ship yet (its full-scale training has not been run): train it with `{c.retrain}`.'
+        raise FileNotFoundError(f'The {name} model is missing: no file {path}. {fix}')
     try: meta = checkpoint_metadata(path)
     except Exception as e: raise ValueError(f'{path} is not a complete safetensors file ({e}): it is truncated or damaged. {fix}') from e
     missing = [k for k in c.required if k not in meta]
@@ -81,15 +84,19 @@ def load(name:str, device=None, path=None) -> nn.Module:
     return model.to(device if device is not None else 'cpu').eval()
 
 # %% ../nbs/12a_zoo.ipynb #938e7a9c
-def resume_path(name:str) -> Path:
+def resume_path(name:str, path=None) -> Path:
     "Where `train(name)` keeps the state of an unfinished fit (`CheckpointCB`): the cache, never the repository."
-    return models_dir('test')/f'{card(name).file}.resume.pt'
+    c = card(name)
+    if path is None or Path(path).resolve() == c.path.resolve(): return models_dir('test')/f'{c.file}.resume.pt'
+    import hashlib
+    return models_dir('test')/f'{Path(path).stem}-{hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:8]}.resume.pt'
 
 def train(name:str, path=None, **kwargs) -> Path:
     "Train the shipped model `name` at full scale (resuming a stopped run) and save it, with provenance, to `path`."
     from miniai.conv import def_device
     c = card(name)
-    learn = _fn(c.trainer)(checkpoint=resume_path(name), **kwargs)
+    prov = provenance(def_device)     # taken before training: the commit of the code that trains
+    learn = _fn(c.trainer)(checkpoint=resume_path(name, path), **kwargs)
     path = Path(path) if path is not None else c.path
-    save_model(learn.model, path, metadata={**learn.meta, **provenance(def_device)}, dtype=getattr(torch, c.dtype))
+    save_model(learn.model, path, metadata={**learn.meta, **prov}, dtype=getattr(torch, c.dtype))
     return path
