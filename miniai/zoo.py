@@ -92,7 +92,7 @@ def resume_path(name:str, path=None) -> Path:
     return models_dir('test')/f'{Path(path).stem}-{hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:8]}.resume.pt'
 
 def train(name:str, path=None, **kwargs) -> Path:
-    "Train the shipped model `name` at full scale (resuming a stopped run) and save it, with provenance, to `path`."
+    "Train the model `name` at the current scale (full under `tools/train_model.py`), resuming a stopped run; save it with its provenance."
     from miniai.conv import def_device
     c = card(name)
     prov = provenance(def_device)     # taken before training: the commit of the code that trains
