@@ -15,14 +15,14 @@ from torch.optim import lr_scheduler
 from .conv import def_device, to_cpu
 from .datasets import DataLoaders, full_scale, load_fashion_mnist, model_path, show_images, tensors_from
 from .init import BatchTransformCB, init_weights
-from .learner import CancelFitException, Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TrainLearner
+from .learner import CancelFitException, Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner
 from .learner import CheckpointCB, checkpoint_metadata, load_model, provenance, save_model
 from .resnet import act_gr, get_model
 from .sgd import BatchSchedCB
 
 # %% auto #0
 __all__ = ['fashion_dls', 'CapturePreds', 'capture_preds', 'tfm_batch', 'rand_crop', 'rand_flip', 'rand_erase', 'RandErase',
-           'rand_copy', 'RandCopy', 'CaptureBatchCB', 'show_image_batch', 'TimeEstimateCB', 'train_fashion_classifier',
+           'rand_copy', 'RandCopy', 'CaptureBatchCB', 'show_image_batch', 'train_fashion_classifier',
            'fashion_classifier_path', 'get_fashion_classifier']
 
 # %% ../nbs/08_augment.ipynb #6bf40021
@@ -151,21 +151,6 @@ def show_image_batch(self:Learner, max_n:int=9, cbs=None, **kwargs):
 
 # %% ../nbs/08_augment.ipynb #b78c4742
 _tfm_aug = fc.compose(partial(rand_crop, pad=1), rand_flip)
-
-def _fmt_secs(s:float) -> str: return f'{s:.0f} s' if s < 90 else f'{s/60:.0f} min' if s < 5400 else f'{s/3600:.1f} h'
-
-class TimeEstimateCB(Callback):
-    "Time `n` training batches (after the first, which warms up) and print how long the whole fit should take."
-    def __init__(self, n:int=5): self.n = n
-    def before_fit(self, learn): self.i,self.nb = 0,learn.n_epochs*len(learn.dls.train)
-    def after_batch(self, learn):
-        if not learn.training: return
-        self.i += 1
-        n = min(self.n, self.nb-1)
-        if self.i == 1: self.t0 = time.perf_counter()
-        elif self.i == n+1:
-            s = (time.perf_counter()-self.t0)/n
-            print(f'{s:.2f} s per training batch: about {_fmt_secs(s*self.nb)} for the {self.nb:,} training batches, plus validation.')
 
 def train_fashion_classifier(epochs:int|None=None, bs:int|None=None, n_train:int|None=None, nfs:tuple|None=None,
                              lr:float=1e-2, dls=None, seed:int|None=42, progress:bool=True, device=None,

@@ -98,10 +98,9 @@ from torch.nn import init
 from torch.utils.data import DataLoader, default_collate
 
 from .accel import MixedPrecision
-from .augment import TimeEstimateCB
 from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, model_path, tensors_from
 from .conv import def_device
-from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, ProgressCB, checkpoint_metadata, load_model, provenance, save_model
+from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, ProgressCB, TimeEstimateCB, checkpoint_metadata, load_model, provenance, save_model
 from .sgd import BatchSchedCB
 
 # %% ../nbs/12_ddpm_v2.ipynb #0a22a195

@@ -24,7 +24,7 @@ _all_ = ['def_device', 'to_device', 'to_cpu']   # lesson code reaches these thro
 __all__ = ['CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Callback', 'run_cbs', 'SingleBatchCB',
            'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'Mean', 'MulticlassAccuracy', 'MetricsCB', 'ProgressCB',
            'TrainLearner', 'MomentumLearner', 'LRFinderCB', 'lr_find', 'save_model', 'checkpoint_metadata',
-           'load_model', 'provenance', 'CheckpointCB', 'def_device', 'to_device', 'to_cpu']
+           'load_model', 'provenance', 'CheckpointCB', 'TimeEstimateCB', 'def_device', 'to_device', 'to_cpu']
 
 # %% ../nbs/03_learner.ipynb #371d7881
 class CancelFitException(Exception): pass
@@ -389,4 +389,19 @@ class CheckpointCB(Callback):
     def after_fit(self, learn):
         self.seconds = self.done + time.perf_counter() - self.start
         self.path.unlink(missing_ok=True)
+
+def _fmt_secs(s:float) -> str: return f'{s:.0f} s' if s < 90 else f'{s/60:.0f} min' if s < 5400 else f'{s/3600:.1f} h'
+
+class TimeEstimateCB(Callback):
+    "Time `n` training batches (after the first, which warms up) and print how long the whole fit should take."
+    def __init__(self, n:int=5): self.n = n
+    def before_fit(self, learn): self.i,self.nb = 0,learn.n_epochs*len(learn.dls.train)
+    def after_batch(self, learn):
+        if not learn.training: return
+        self.i += 1
+        n = min(self.n, self.nb-1)
+        if self.i == 1: self.t0 = time.perf_counter()
+        elif self.i == n+1:
+            s = (time.perf_counter()-self.t0)/n
+            print(f'{s:.2f} s per training batch: about {_fmt_secs(s*self.nb)} for the {self.nb:,} training batches, plus validation.')
 
