@@ -183,6 +183,7 @@ def train_fashion_classifier(epochs:int|None=None, bs:int|None=None, n_train:int
                       scale=scale, nfs=','.join(map(str, nfs)), n_train=len(dls.train.dataset),
                       batch_size=dls.train.batch_size, lr=lr, device=str(next(model.parameters()).device), seconds=round(secs),
                       arch='miniai.resnet.get_model(act_gr, nfs, norm=nn.BatchNorm2d)')
+    if checkpoint is not None: learn.meta.update(ckpt.provenance)   # where the fit began (commit, command, device)
     return learn
 
 # %% ../nbs/08_augment.ipynb #e13d09b5

@@ -139,7 +139,7 @@ def ddpm_learner(model, dls, lr:float, epochs:int, cbs=()):
                    opt_func=partial(optim.Adam, eps=1e-5))
 
 def ddpm_v2_path(scale:str|None=None) -> Path:
-    "Where the DDPM v2 checkpoint lives (`models_dir()`); the test-scale model has a file of its own."
+    "Where the DDPM v2 checkpoint lives: at full scale the one that ships in `miniai/models/`, at test scale the cache's."
     return model_path('ddpm_v2', scale)
 
 def ddpm_v2_settings(full:bool|None=None) -> dict:
@@ -164,6 +164,7 @@ def train_ddpm_v2(cbs=(), seed:int=42, checkpoint=None, **settings):
     secs = ckpt[0].seconds if ckpt else time.perf_counter()-t0    # with a resume, the time before it counts too
     learn.meta = dict(st, seed=seed, input_range='-1..1', size=32, seconds=round(secs), scale=_scale_name(st),
                       val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
+    if ckpt: learn.meta.update(ckpt[0].provenance)   # where the fit began (commit, command, device)
     return learn
 
 def get_ddpm_v2(path=None, train_if_missing:bool=True, **settings):

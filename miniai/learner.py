@@ -334,7 +334,7 @@ def provenance(device=None) -> dict:
     device = torch.device(device if device is not None else 'cpu')
     dev = torch.cuda.get_device_name(device) if device.type == 'cuda' else f'{device.type} ({torch.get_num_threads()} threads, {platform.machine()})'
     return dict(git_commit=commit, command=os.environ.get('MINIAI_COMMAND') or ' '.join(sys.argv), device=dev,
-                torch=torch.__version__, python=platform.python_version(), date=datetime.datetime.now().isoformat(timespec='seconds'))
+                torch=str(torch.__version__), python=platform.python_version(), date=datetime.datetime.now().isoformat(timespec='seconds'))
 
 # %% ../nbs/03_learner.ipynb #7daa5555
 def _atomic_torch_save(obj, path):
@@ -360,12 +360,14 @@ def _stateful(learn):
     return res
 
 class CheckpointCB(Callback):
-    "Save the fit's state to `path` after each epoch, resume from it when a fit starts, delete it when the fit ends."
+    "Save the fit's state to `path` each epoch, resume from it, delete it at the end; `provenance` is that of the first start."
     order = 50   # after the callbacks that create schedulers and scalers in before_fit
-    def __init__(self, path): self.path,self.seconds = Path(path),0.
+    def __init__(self, path): self.path,self.seconds,self.provenance = Path(path),0.,None
 
     def before_fit(self, learn):
         self.start,self.done = time.perf_counter(),0.
+        now = provenance(next(learn.model.parameters()).device)
+        self.provenance = now      # where the fit comes from; a resumed fit keeps its first part's (see below)
         if not self.path.is_file(): return
         try: st = torch.load(self.path, map_location='cpu', weights_only=True)
         except Exception as e: raise RuntimeError(f'Cannot resume from {self.path} ({e}): delete it to start the fit afresh.') from e
@@ -378,12 +380,14 @@ class CheckpointCB(Callback):
         torch.set_rng_state(st['rng'])
         learn.epochs = range(st['epoch']+1, learn.n_epochs)
         self.done = st['seconds']
+        self.provenance = dict(st['provenance'])
+        if self.provenance['git_commit'] != now['git_commit']: self.provenance['resumed_at_commit'] = now['git_commit']
         print(f'Resuming from {self.path}: {st["epoch"]+1} of {learn.n_epochs} epochs done ({st["seconds"]:.0f} s of training).')
 
     def after_epoch(self, learn):   # after the training half and after the validation half of each epoch
         self.seconds = self.done + time.perf_counter() - self.start
         _atomic_torch_save(dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epoch=learn.epoch,
-                                n_epochs=learn.n_epochs, rng=torch.get_rng_state(), seconds=self.seconds,
+                                n_epochs=learn.n_epochs, rng=torch.get_rng_state(), seconds=self.seconds, provenance=self.provenance,
                                 cbs={k:o.state_dict() for k,o in _stateful(learn).items()}), self.path)
 
     def after_fit(self, learn):

@@ -2,7 +2,7 @@
 
 # %% ../nbs/12a_zoo.ipynb #dfd93ae3
 from __future__ import annotations
-import importlib, json, os, tempfile
+import importlib, os, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from .datasets import model_path, models_dir, run_info, run_time, shipped_models_dir
-from .learner import CheckpointCB, checkpoint_metadata, load_model, provenance, save_model
+from .learner import checkpoint_metadata, load_model, save_model
 
 # %% auto #0
 __all__ = ['PROVENANCE', 'MODELS', 'ModelCard', 'build_fashion_classifier', 'build_ddpm_v2', 'card', 'load', 'resume_path',
@@ -93,20 +93,8 @@ def resume_path(name:str, path=None) -> Path:
 
 def train(name:str, path=None, **kwargs) -> Path:
     "Train the model `name` at the current scale (full under `tools/train_model.py`), resuming a stopped run; save it with its provenance."
-    from miniai.conv import def_device
     c = card(name)
-    rp = resume_path(name, path)
-    pf = rp.with_name(rp.name.replace('.resume.pt', '.provenance.json'))
-    prov = provenance(def_device)     # taken before training: the commit of the code that trains
-    if rp.is_file() and pf.is_file():  # resuming: the first part's provenance stands, a different commit is added
-        first = json.loads(pf.read_text())
-        if first['git_commit'] != prov['git_commit']: first['resumed_at_commit'] = prov['git_commit']
-        prov = first
-    else:
-        pf.parent.mkdir(parents=True, exist_ok=True)
-        pf.write_text(json.dumps(prov))
-    learn = _fn(c.trainer)(checkpoint=rp, **kwargs)
+    learn = _fn(c.trainer)(checkpoint=resume_path(name, path), **kwargs)   # its meta has the provenance of the fit's start
     path = Path(path) if path is not None else c.path
-    save_model(learn.model, path, metadata={**learn.meta, **prov}, dtype=getattr(torch, c.dtype))
-    pf.unlink(missing_ok=True)
+    save_model(learn.model, path, metadata=learn.meta, dtype=getattr(torch, c.dtype))
     return path
