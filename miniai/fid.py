@@ -55,22 +55,21 @@ def _calc_stats(feats):
     return m, dev.T@dev/(n-1)
 
 # %% ../nbs/13_fid.ipynb #4b1e7fce
-def _sqrtm_newton_schulz(a, n_iter:int=100, tol:float=1e-12):
+def _sqrtm_newton_schulz(a, n_iter:int=200, tol:float|None=None):
     "A square root of the matrix `a` (positive eigenvalues) by the coupled Newton–Schulz iteration (Higham 2008, eq. 6.35)."
     a = torch.as_tensor(a).double()
     nrm = a.norm()
     I = torch.eye(len(a), dtype=a.dtype, device=a.device)
-    Y,Z = a/nrm,I
-    best,best_err = None,math.inf
+    Y,Z,prev = a/nrm,I,math.inf
     for i in range(n_iter):
         T = (3*I - Z@Y)/2
-        Y,Z = Y@T,T@Z
+        Yn,Z = Y@T,T@Z
+        step,Y = ((Yn-Y).norm()/Yn.norm()).item(),Yn        # how much the iterate moved
         res = Y*nrm.sqrt()
-        err = ((a - res@res).norm()/nrm).item()          # does the result times itself give the input back?
-        if err < tol: return res
-        if err >= best_err and best_err < 1e-9: return best   # float64 rounding stops the progress: done
-        best,best_err = res,err
-    raise ValueError(f'Newton–Schulz did not converge in {n_iter} iterations (residual {best_err:.1e}): '
+        if tol is not None and ((a - res@res).norm()/nrm).item() < tol: return res   # stop early on the residual
+        if step < 1e-10 or (step < 1e-6 and step >= prev): return res                # converged, or at float64's floor
+        prev = step
+    raise ValueError(f'Newton–Schulz did not converge in {n_iter} iterations (last step {step:.1e}): '
                      'is the matrix singular, or has it negative eigenvalues?')
 
 # %% ../nbs/13_fid.ipynb #3b6a747d
