@@ -69,7 +69,8 @@ def load(name:str, device=None, path=None) -> nn.Module:
     "The shipped model `name` (or the checkpoint at `path`), in eval mode on `device`; `model.meta` is its metadata."
     c = card(name)
     path = Path(path) if path is not None else c.path
-    fix = f'Retrain it with `{c.retrain}` (hours on a CPU), or restore the shipped file with `git checkout -- miniai/models/{path.name}`.'
+    fix = f'Retrain it with `{c.retrain}` (hours on a CPU)'
+    fix += f', or restore the shipped file with `git checkout -- miniai/models/{path.name}`.' if path == c.path else '.'
     if not path.is_file():
         if not c.shipped: fix = f'It does not ship yet (its full-scale training has not been run): train it with `{c.retrain}`.'
         raise FileNotFoundError(f'The {name} model is missing: no file {path}. {fix}')
