@@ -14,9 +14,9 @@ from torch.utils.data import DataLoader, default_collate
 
 # %% auto #0
 __all__ = ['FASHION_URL', 'FASHION_FILES', 'FASHION_CLASSES', 'full_scale', 'run_info', 'run_time', 'DatasetNotFoundError',
-           'ChecksumError', 'cache_dir', 'shipped_models_dir', 'models_dir', 'model_path', 'sha256', 'check_file',
-           'download_file', 'find_dataset', 'read_idx', 'load_fashion_mnist', 'show_image', 'subplots', 'get_grid',
-           'show_images', 'inplace', 'collate_dict', 'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS',
+           'ChecksumError', 'cache_dir', 'shipped_models_dir', 'models_dir', 'model_path', 'fit_state_path', 'sha256',
+           'check_file', 'download_file', 'find_dataset', 'read_idx', 'load_fashion_mnist', 'show_image', 'subplots',
+           'get_grid', 'show_images', 'inplace', 'collate_dict', 'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS',
            'from_tensors']
 
 # %% ../nbs/01_datasets.ipynb #1f03e13e
@@ -71,6 +71,10 @@ def model_path(name:str, scale:str|None=None) -> Path:
     if scale is None: scale = 'full' if full_scale() else 'test'
     if scale not in ('full', 'test'): raise ValueError(f"scale must be 'full' or 'test', not {scale!r}")
     return models_dir(scale)/(f'{name}.safetensors' if scale == 'full' else f'{name}_test.safetensors')
+
+def fit_state_path(name:str, scale:str|None=None) -> Path:
+    "Where an unfinished fit of the model `name` at `scale` keeps its state (`CheckpointCB`): the cache, never the repository."
+    return models_dir('test')/f'{model_path(name, scale).stem}.resume.pt'
 
 def sha256(fn, chunk=1<<20) -> str:
     "The SHA-256 hex digest of the file `fn`, read in chunks."

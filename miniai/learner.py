@@ -280,22 +280,27 @@ def _public(fn):
     mask = os.umask(0); os.umask(mask)
     os.chmod(fn, 0o666 & ~mask)
 
-def save_model(model, path, metadata:dict|None=None, dtype=None):
-    "Save `model`'s state dict to `path` atomically: safetensors (with string `metadata`), or `torch.save` for .pt/.pth."
+def _atomic_save(path, write):
+    "Write `path` with `write(tmp)` into a temporary file beside it, then rename: an interrupted save leaves the old file."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sd = {k:v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}
-    if dtype is not None: sd = {k:v.to(dtype) if v.is_floating_point() else v for k,v in sd.items()}  # e.g. float16 halves the file
     fd,tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name+'.', suffix='.tmp')
     os.close(fd)
     try:
-        if path.suffix in ('.pt', '.pth'): torch.save(sd, tmp)
-        else: safetensors.torch.save_file(sd, tmp, metadata={k:str(v) for k,v in (metadata or {}).items()})
+        write(tmp)
         _public(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
+
+def save_model(model, path, metadata:dict|None=None, dtype=None):
+    "Save `model`'s state dict to `path` atomically: safetensors (with string `metadata`), or `torch.save` for .pt/.pth."
+    sd = {k:v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}
+    if dtype is not None: sd = {k:v.to(dtype) if v.is_floating_point() else v for k,v in sd.items()}  # e.g. float16 halves the file
+    if Path(path).suffix in ('.pt', '.pth'): return _atomic_save(path, partial(torch.save, sd))
+    meta = {k:str(v) for k,v in (metadata or {}).items()}
+    return _atomic_save(path, lambda fn: safetensors.torch.save_file(sd, fn, metadata=meta))
 
 def checkpoint_metadata(path) -> dict:
     "The metadata stored in the safetensors checkpoint at `path`."
@@ -337,17 +342,6 @@ def provenance(device=None) -> dict:
                 torch=str(torch.__version__), python=platform.python_version(), date=datetime.datetime.now().isoformat(timespec='seconds'))
 
 # %% ../nbs/03_learner.ipynb #7daa5555
-def _atomic_torch_save(obj, path):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd,tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name+'.', suffix='.tmp')
-    os.close(fd)
-    try:
-        torch.save(obj, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-
 def _stateful(learn):
     "The callbacks' attributes that have a state dict (schedulers, scalers), by a name that survives a restart."
     res,seen = {},{}
@@ -386,9 +380,10 @@ class CheckpointCB(Callback):
 
     def after_epoch(self, learn):   # after the training half and after the validation half of each epoch
         self.seconds = self.done + time.perf_counter() - self.start
-        _atomic_torch_save(dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epoch=learn.epoch,
-                                n_epochs=learn.n_epochs, rng=torch.get_rng_state(), seconds=self.seconds, provenance=self.provenance,
-                                cbs={k:o.state_dict() for k,o in _stateful(learn).items()}), self.path)
+        st = dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epoch=learn.epoch, n_epochs=learn.n_epochs,
+                  rng=torch.get_rng_state(), seconds=self.seconds, provenance=self.provenance,
+                  cbs={k:o.state_dict() for k,o in _stateful(learn).items()})
+        _atomic_save(self.path, partial(torch.save, st))
 
     def after_fit(self, learn):
         self.seconds = self.done + time.perf_counter() - self.start

@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .datasets import model_path, models_dir, run_info, run_time, shipped_models_dir
+from .datasets import fit_state_path, model_path, models_dir, run_info, run_time, shipped_models_dir
 from .learner import checkpoint_metadata, load_model, save_model
 
 # %% auto #0
@@ -88,7 +88,7 @@ def load(name:str, device=None, path=None) -> nn.Module:
 def resume_path(name:str, path=None) -> Path:
     "Where `train(name)` keeps the state of an unfinished fit (`CheckpointCB`): the cache, never the repository."
     c = card(name)
-    if path is None or Path(path).resolve() == c.path.resolve(): return models_dir('test')/f'{c.file}.resume.pt'
+    if path is None or Path(path).resolve() == c.path.resolve(): return fit_state_path(c.file, 'full')
     import hashlib
     return models_dir('test')/f'{Path(path).stem}-{hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:8]}.resume.pt'
 
