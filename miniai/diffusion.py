@@ -143,9 +143,9 @@ def ddpm_v2_path(scale:str|None=None) -> Path:
     return model_path('ddpm_v2', scale)
 
 def ddpm_v2_settings(full:bool|None=None) -> dict:
-    "The settings of DDPM v2's training: the lesson's at full scale, a few minutes of CPU at test scale."
+    "The settings of DDPM v2's training: the lesson's at full scale, a minute of CPU at test scale."
     if full is None: full = full_scale()
-    return dict(n_trn=60_000, n_val=1024, epochs=25, lr=1e-2, bs=128) if full else dict(n_trn=4096, n_val=256, epochs=6, lr=5e-3, bs=128)
+    return dict(n_trn=60_000, n_val=1024, epochs=25, lr=1e-2, bs=128) if full else dict(n_trn=2048, n_val=256, epochs=2, lr=5e-3, bs=128)
 
 def _scale_name(st:dict) -> str: return next((k for k in ('full','test') if st == ddpm_v2_settings(k == 'full')), 'custom')
 

@@ -48,7 +48,7 @@ MODELS = {c.name:c for c in [
               ('epochs', 'batch_size', 'lr', 'nfs', 'n_train', 'aug', 'input_range'), ('accuracy',), dtype='float16'),
     ModelCard('ddpm_v2', 'ddpm_v2', '12_ddpm_v2', 'the DDPM v2 UNet (inputs 32x32 in -1..1, 1000 steps)',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_v2',
-              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',), shipped=False),
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',)),
 ]}
 
 def build_fashion_classifier(meta:dict) -> nn.Module:
