@@ -76,18 +76,19 @@ def fit_state_path(name:str, scale:str|None=None) -> Path:
     "Where an unfinished fit of the model `name` at `scale` keeps its state (`CheckpointCB`): the cache, never the repository."
     return models_dir('test')/f'{model_path(name, scale).stem}.resume.pt'
 
-def sha256(fn, chunk=1<<20) -> str:
-    "The SHA-256 hex digest of the file `fn`, read in chunks."
-    h = hashlib.sha256()
+def sha256(fn, chunk=1<<20, algo:str='sha256') -> str:
+    "The hex digest of the file `fn` (SHA-256, or the hashlib algorithm `algo`), read in chunks."
+    h = hashlib.new(algo)
     with open(fn, 'rb') as f:
         while b := f.read(chunk): h.update(b)
     return h.hexdigest()
 
 def check_file(fn, expected:str):
-    "Raise `ChecksumError` unless file `fn` has SHA-256 `expected`."
-    got = sha256(fn)
-    if got != expected: raise ChecksumError(
-        f"{fn} ({Path(fn).stat().st_size:,} bytes) has SHA-256 {got}, expected {expected}: the file is corrupt, "
+    "Raise `ChecksumError` unless file `fn` has SHA-256 `expected` (or, written 'md5:HEX', that MD5: some publishers give only an MD5)."
+    algo,_,want = expected.rpartition(':')
+    got = sha256(fn, algo=algo or 'sha256')
+    if got != want: raise ChecksumError(
+        f"{fn} ({Path(fn).stat().st_size:,} bytes) has {(algo or 'SHA-256').upper()} {got}, expected {want}: the file is corrupt, "
         "truncated or not the official one. Delete it (or replace it with the official file) and load again.")
 
 # %% ../nbs/01_datasets.ipynb #8f790c68

@@ -84,7 +84,7 @@ class ModelSummary:
         return '\n'.join(rows) + f'\n\n**Total: {self.params:,} parameters, {self.mflops:.1f} MFLOPS per item**'
 
 def summary(model, xb=None) -> ModelSummary:
-    "For each top-level layer of `model` (or `learn.model`) on the batch `xb`: shapes, parameters and MFLOPS per item."
+    "For each top-level layer of `model` (the items of a `ModuleList`) (or `learn.model`) on the batch `xb`: shapes, parameters and MFLOPS per item."
     if isinstance(model, Learner):
         learn,model = model,model.model
         if xb is None: xb = next(iter(learn.dls.valid))[:getattr(learn, 'n_inp', 1)]
@@ -92,7 +92,7 @@ def summary(model, xb=None) -> ModelSummary:
     xb = tuple(xb) if isinstance(xb, (tuple, list)) else (xb,)
     p = next(model.parameters(), None)
     if p is not None: xb = tuple(o.to(p.device) if isinstance(o, torch.Tensor) else o for o in xb)
-    layers = list(model.children()) or [model]
+    layers = [o for c in model.children() for o in (c if isinstance(c, nn.ModuleList) else [c])] or [model]   # a ModuleList is never called: its items are
     rows,flops = [],{}
     def _row(hook, mod, inp, outp):
         rows.append(dict(module=type(mod).__name__, input=_shape(inp), output=_shape(outp),

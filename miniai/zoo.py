@@ -13,8 +13,8 @@ from .datasets import fit_state_path, model_path, models_dir, run_info, run_time
 from .learner import checkpoint_metadata, load_model, save_model
 
 # %% auto #0
-__all__ = ['PROVENANCE', 'MODELS', 'ModelCard', 'build_fashion_classifier', 'build_ddpm_v2', 'card', 'load', 'resume_path',
-           'train']
+__all__ = ['PROVENANCE', 'MODELS', 'ModelCard', 'build_fashion_classifier', 'build_ddpm_v2', 'build_tiny_classifier', 'card',
+           'load', 'resume_path', 'train']
 
 # %% ../nbs/12a_zoo.ipynb #25479104
 PROVENANCE = ('git_commit', 'command', 'device', 'torch', 'date', 'seconds', 'seed')
@@ -49,6 +49,11 @@ MODELS = {c.name:c for c in [
     ModelCard('ddpm_v2', 'ddpm_v2', '12_ddpm_v2', 'the DDPM v2 UNet (inputs 32x32 in -1..1, 1000 steps)',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_v2',
               ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',)),
+    ModelCard('tiny_classifier', 'tiny_resnet', '18_tinyimagenet',
+              'the Tiny ImageNet ResNet (64x64, normalised with the mean and std in its metadata) whose features the super-resolution loss uses',
+              'miniai.zoo:build_tiny_classifier', 'miniai.tinyimagenet:train_tiny_classifier',
+              ('run', 'epochs', 'bs', 'lr', 'nfs', 'nbks', 'pre', 'aug', 'drop', 'n_classes', 'n_train', 'mean', 'std'), ('accuracy',),
+              dtype='float16', shipped=False),
 ]}
 
 def build_fashion_classifier(meta:dict) -> nn.Module:
@@ -58,6 +63,10 @@ def build_fashion_classifier(meta:dict) -> nn.Module:
 def build_ddpm_v2(meta:dict) -> nn.Module:
     from miniai.diffusion import UNet, ddpm_unet
     return ddpm_unet(cls=UNet)
+
+def build_tiny_classifier(meta:dict) -> nn.Module:
+    from miniai.tinyimagenet import tiny_model_from
+    return tiny_model_from(meta)
 
 def card(name:str) -> ModelCard:
     "The `ModelCard` of `name`; an unknown name lists the known ones."

@@ -3,6 +3,7 @@
 
     python tools/train_model.py fashion_classifier     # the ResNet whose features FID uses (08_augment)
     python tools/train_model.py ddpm_v2                 # the DDPM v2 UNet (12_ddpm_v2)
+    python tools/train_model.py tiny_classifier         # the Tiny ImageNet ResNet of the perceptual loss (18_tinyimagenet)
 
 It runs the same training function as the model's notebook, with the course's settings, and writes the state dict as
 safetensors with its provenance (settings, seed, git commit, this command, device, wall time, metrics). A run that is
