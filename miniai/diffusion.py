@@ -13,7 +13,7 @@ from torch import nn
 from .learner import TrainCB
 
 # %% auto #0
-__all__ = ['fashion_32', 'ddpm_schedule', 'ddpm_step', 'noisify', 'sample', 'DDPMCB', 'ddpm_unet', 'collate_ddpm', 'dl_ddpm', 'UNet', 'init_ddpm', 'ddpm_learner', 'ddpm_v2_path', 'ddpm_v2_settings', 'train_ddpm_v2', 'get_ddpm_v2']
+__all__ = ['fashion_32', 'ddpm_schedule', 'ddpm_step', 'noisify', 'sample', 'DDPMCB', 'ddpm_unet', 'collate_ddpm', 'dl_ddpm', 'UNet', 'init_ddpm', 'ddpm_learner', 'ddpm_v2_path', 'ddpm_v2_settings', 'train_ddpm_v2', 'get_ddpm_v2', 'linear_sched', 'abar', 'inv_abar', 'cos_sched', 'collate_noisify', 'fashion_diffusion_data', 'diffusion_settings', 'train_diffusion', 'train_ddpm_v3', 'noisify_cos', 'train_ddpm_cos']
 
 # %% ../nbs/11_ddpm_v1.ipynb #c1f2107e
 def fashion_32(x):
@@ -181,3 +181,82 @@ def get_ddpm_v2(path=None, train_if_missing:bool=True, **settings):
     model = load_model(ddpm_unet(cls=UNet), path)
     model.meta = checkpoint_metadata(path)
     return model.eval()
+
+# %% ../nbs/14_ddpm_v3.ipynb #68384a58
+def linear_sched(betamax:float=0.02, n_steps:int=1000, betamin:float=0.0001):
+    "The lesson's name for the DDPM paper's linear schedule (`ddpm_schedule`): β, α, ᾱ, σ from β rising linearly to `betamax`."
+    return ddpm_schedule(n_steps, betamin, betamax)
+
+def abar(t):
+    "The cosine schedule's ᾱ at time `t` in 0..1: cos²(t·π/2) (Nichol & Dhariwal 2021, without their offset s)."
+    return (torch.as_tensor(t)*math.pi/2).cos()**2
+
+def inv_abar(x):
+    "The time at which the cosine schedule's ᾱ equals `x`: the inverse of `abar`."
+    return torch.as_tensor(x).sqrt().acos()*2/math.pi
+
+def cos_sched(n_steps:int=1000):
+    "The cosine schedule on `n_steps` discrete steps: ᾱ_t = abar(t/n_steps), α_t = ᾱ_t/ᾱ_{t-1}, β = 1-α, σ = √β."
+    ᾱ = abar(torch.arange(n_steps)/n_steps)
+    α = ᾱ/torch.cat([ᾱ.new_ones(1), ᾱ[:-1]])
+    β = 1 - α
+    return fc.NS(β=β, α=α, ᾱ=ᾱ, σ=β.sqrt(), n_steps=n_steps)
+
+# %% ../nbs/14_ddpm_v3.ipynb #c67e0196
+class collate_noisify:
+    "Collate clean images (item key or index `key`) and noisify them with `noisify_fn(x0)` -> `((x_t, t), target)`; picklable."
+    def __init__(self, noisify_fn, key=0): self.noisify_fn,self.key = noisify_fn,key
+    def __call__(self, b):
+        if not (isinstance(b, tuple) and isinstance(b[0], torch.Tensor)): b = default_collate(b)
+        return self.noisify_fn(b[self.key])
+
+def fashion_diffusion_data(n_trn:int, n_val:int, scale:float=1.):
+    "The first `n_trn` training and `n_val` test images of Fashion-MNIST, 32x32 in -`scale`..`scale` (1: -1..1, 0.5: -0.5..0.5)."
+    dsd = load_fashion_mnist()
+    return [fashion_32(tensors_from(dsd[s])[0][:n])*scale for s,n in (('train', n_trn), ('test', n_val))]
+
+def diffusion_settings(full:bool|None=None) -> dict:
+    "How the Fashion-MNIST diffusion models after DDPM v2 train: v2's settings (the lesson's at full scale, a minute of CPU at test scale)."
+    return ddpm_v2_settings(full)
+
+def train_diffusion(model, noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:float=1., **settings):
+    """Train `model` on Fashion-MNIST batches `noisify_fn(x0)` with `ddpm_learner` (`diffusion_settings()` overridden by
+    `settings`); `learn.meta` records the settings, seed, input range, time, validation loss and where the fit began."""
+    st = {**diffusion_settings(), **settings}
+    xtrn,xval = fashion_diffusion_data(st['n_trn'], st['n_val'], scale)
+    col = collate_noisify(noisify_fn)
+    dls = DataLoaders(DataLoader(TensorDS(xtrn), st['bs'], shuffle=True, collate_fn=col),
+                      DataLoader(TensorDS(xval), st['bs'], shuffle=False, collate_fn=col))
+    torch.manual_seed(seed)
+    ckpt = [CheckpointCB(checkpoint)] if checkpoint is not None else []
+    learn = ddpm_learner(model, dls, st['lr'], st['epochs'], [*cbs, *ckpt])
+    t0 = time.perf_counter()
+    learn.fit(st['epochs'])
+    secs = ckpt[0].seconds if ckpt else time.perf_counter()-t0
+    learn.meta = dict(st, seed=seed, input_range=f'-{scale:g}..{scale:g}', size=32, seconds=round(secs), scale=_scale_name(st),
+                      val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
+    if ckpt: learn.meta.update(ckpt[0].provenance)
+    return learn
+
+# %% ../nbs/14_ddpm_v3.ipynb #f720707a
+def train_ddpm_v3(cbs=(), seed:int=42, checkpoint=None, betamax:float=0.01, **settings):
+    "DDPM v3: v2's model and training with inputs in -0.5..0.5 and the linear schedule to `betamax`; `learn.meta` says how."
+    sched = ddpm_schedule(1000, 0.0001, betamax)
+    learn = train_diffusion(init_ddpm(ddpm_unet(cls=UNet)), partial(noisify, alphabar=sched.ᾱ), cbs, seed, checkpoint,
+                            scale=0.5, **settings)
+    learn.meta.update(betamax=betamax, n_steps=1000)
+    return learn
+
+# %% ../nbs/16_cosine.ipynb #54ebd644
+def noisify_cos(x0):
+    "x0 noised to a random time t ~ U[0, 0.999) of the cosine schedule: ((x_t, t), ε) with x_t = √ᾱ(t)·x0 + √(1-ᾱ(t))·ε."
+    t = torch.rand(len(x0), device=x0.device).clamp(0, 0.999)
+    ε = torch.randn_like(x0)
+    ᾱ = abar(t).reshape(-1, *[1]*(x0.ndim-1)).to(x0.dtype)
+    return (ᾱ.sqrt()*x0 + (1-ᾱ).sqrt()*ε, t), ε
+
+def train_ddpm_cos(cbs=(), seed:int=42, checkpoint=None, **settings):
+    "The continuous-time cosine model: v2's UNet and training, given t in 0..1 and inputs in -0.5..0.5; `learn.meta` says how."
+    learn = train_diffusion(init_ddpm(ddpm_unet(cls=UNet)), noisify_cos, cbs, seed, checkpoint, scale=0.5, **settings)
+    learn.meta.update(schedule='cosine, continuous t')
+    return learn

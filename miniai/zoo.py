@@ -54,6 +54,15 @@ MODELS = {c.name:c for c in [
               'miniai.zoo:build_tiny_classifier', 'miniai.tinyimagenet:train_tiny_classifier',
               ('run', 'epochs', 'bs', 'lr', 'nfs', 'nbks', 'pre', 'aug', 'drop', 'n_classes', 'n_train', 'mean', 'std'), ('accuracy',),
               dtype='float16', shipped=False),
+    ModelCard('ddpm_v3', 'ddpm_v3', '14_ddpm_v3', 'DDPM v3: the v2 UNet trained on inputs in -0.5..0.5 with the linear schedule to betamax 0.01',
+              'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_v3',
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'betamax'), ('val_loss',), shipped=False),
+    ModelCard('ddpm_cos', 'ddpm_cos', '16_cosine', 'the continuous-time cosine model: the v2 UNet given t in 0..1, ᾱ = cos²(t·π/2), inputs in -0.5..0.5',
+              'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_cos',
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',), shipped=False),
+    ModelCard('karras', 'karras', '17_karras', 'the v2 UNet with Karras preconditioning (inputs in -1..1, its σ_data in the metadata)',
+              'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_karras',
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'sig_data'), ('val_loss',), shipped=False),
 ]}
 
 def build_fashion_classifier(meta:dict) -> nn.Module:
@@ -61,6 +70,7 @@ def build_fashion_classifier(meta:dict) -> nn.Module:
     return get_model(act_gr, nfs=tuple(int(o) for o in meta['nfs'].split(',')), norm=nn.BatchNorm2d)
 
 def build_ddpm_v2(meta:dict) -> nn.Module:
+    "DDPM v2's UNet, which the later diffusion models (v3, cosine, Karras) share: only their training differs."
     from miniai.diffusion import UNet, ddpm_unet
     return ddpm_unet(cls=UNet)
 
