@@ -13,7 +13,7 @@ from torch import nn, optim
 from torch.optim import lr_scheduler
 
 from .conv import def_device, to_cpu
-from .datasets import DataLoaders, full_scale, load_fashion_mnist, model_path, show_images, tensors_from
+from .datasets import DataLoaders, fashion_tensors, full_scale, load_fashion_mnist, model_path, show_images, tensors_from
 from .init import BatchTransformCB, init_weights
 from .learner import CancelFitException, Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner
 from .learner import CheckpointCB, checkpoint_metadata, load_model, provenance, save_model
@@ -28,8 +28,7 @@ __all__ = ['fashion_dls', 'CapturePreds', 'capture_preds', 'tfm_batch', 'rand_cr
 # %% ../nbs/08_augment.ipynb #6bf40021
 def fashion_dls(batch_size:int=1024, n_train:int|None=None, path=None, **kwargs) -> DataLoaders:
     "Fashion-MNIST loaders (train, test) with pixels scaled to -1..1; the first `n_train` training images if given."
-    dsd = load_fashion_mnist(path)
-    (xt,yt),(xv,yv) = tensors_from(dsd['train']),tensors_from(dsd['test'])
+    (xt,yt),(xv,yv) = fashion_tensors(path)
     if n_train is not None: xt,yt = xt[:n_train],yt[:n_train]
     return DataLoaders.from_tensors((xt*2-1, yt), (xv*2-1, yv), batch_size=batch_size, **kwargs)
 

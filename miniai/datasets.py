@@ -17,7 +17,7 @@ __all__ = ['FASHION_URL', 'FASHION_FILES', 'FASHION_CLASSES', 'full_scale', 'run
            'ChecksumError', 'cache_dir', 'shipped_models_dir', 'models_dir', 'model_path', 'fit_state_path', 'sha256',
            'check_file', 'download_file', 'find_dataset', 'read_idx', 'load_fashion_mnist', 'show_image', 'subplots',
            'get_grid', 'show_images', 'inplace', 'collate_dict', 'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS',
-           'from_tensors']
+           'from_tensors', 'fashion_tensors']
 
 # %% ../nbs/01_datasets.ipynb #1f03e13e
 def full_scale() -> bool:
@@ -276,3 +276,12 @@ class TensorDS:
 def from_tensors(cls:DataLoaders, train:tuple, valid:tuple, batch_size:int, **kwargs):
     "Loaders over the tuples of tensors `train` and `valid`, one indexing operation per batch."
     return cls(*get_dls(TensorDS(*train), TensorDS(*valid), bs=batch_size, collate_fn=_no_collate, **kwargs))
+
+# %% ../nbs/01_datasets.ipynb #eac52b33
+def fashion_tensors(path=None, url:str|None=FASHION_URL, download:bool=True) -> tuple:
+    "Fashion-MNIST straight from its IDX files: `((x_train, y_train), (x_test, y_test))`, x in 0..1 (N,1,28,28), y int64."
+    d = find_dataset('fashion_mnist', FASHION_FILES, path=path, url=url, download=download)
+    def split(pre):
+        x,y = read_idx(d/f'{pre}-images-idx3-ubyte.gz'), read_idx(d/f'{pre}-labels-idx1-ubyte.gz')
+        return torch.from_numpy(x.copy())[:,None].float()/255, torch.from_numpy(y.astype(np.int64))
+    return split('train'), split('t10k')

@@ -13,7 +13,7 @@ from torch import nn
 from .learner import TrainCB
 
 # %% auto #0
-__all__ = ['fashion_32', 'ddpm_schedule', 'ddpm_step', 'noisify', 'sample', 'DDPMCB', 'ddpm_unet', 'collate_ddpm', 'dl_ddpm', 'UNet', 'init_ddpm', 'ddpm_learner', 'ddpm_v2_path', 'ddpm_v2_settings', 'train_ddpm_v2', 'get_ddpm_v2', 'linear_sched', 'abar', 'inv_abar', 'cos_sched', 'collate_noisify', 'fashion_diffusion_data', 'diffusion_settings', 'train_diffusion', 'train_ddpm_v3', 'noisify_cos', 'train_ddpm_cos']
+__all__ = ['fashion_32', 'ddpm_schedule', 'ddpm_step', 'noisify', 'sample', 'DDPMCB', 'ddpm_unet', 'collate_ddpm', 'dl_ddpm', 'UNet', 'init_ddpm', 'ddpm_learner', 'ddpm_v2_path', 'ddpm_v2_settings', 'train_ddpm_v2', 'get_ddpm_v2', 'linear_sched', 'abar', 'inv_abar', 'cos_sched', 'collate_noisify', 'fashion_diffusion_data', 'diffusion_settings', 'train_diffusion', 'train_ddpm_v3', 'noisify_cos', 'train_ddpm_cos', 'scalings', 'noisify_karras', 'fashion_sig_data', 'karras_settings', 'train_karras', 'denoise', 'Denoiser']
 
 # %% ../nbs/11_ddpm_v1.ipynb #c1f2107e
 def fashion_32(x):
@@ -28,13 +28,13 @@ def ddpm_schedule(n_steps:int=1000, beta_min:float=0.0001, beta_max:float=0.02):
     return fc.NS(β=β, α=α, ᾱ=torch.cumprod(α, dim=0), σ=β.sqrt(), n_steps=n_steps)
 
 # %% ../nbs/11_ddpm_v1.ipynb #c41c9b64
-def ddpm_step(x_t, ε, t:int, sched, z=None, clamp:bool=True):
-    "One step of DDPM sampling (Algorithm 2, via the posterior mean of eq. 7): x_{t-1} and the estimate of x0."
+def ddpm_step(x_t, ε, t:int, sched, z=None, clamp:bool|float=True):
+    "One step of DDPM sampling (Algorithm 2, via the posterior mean of eq. 7): x_{t-1} and the estimate of x0 (clipped to ±1, or ±`clamp`)."
     α,ᾱ,σ = sched.α.to(x_t.device),sched.ᾱ.to(x_t.device),sched.σ.to(x_t.device)
     ᾱ_t1 = ᾱ[t-1] if t > 0 else ᾱ.new_tensor(1.)
     b̄_t,b̄_t1 = 1-ᾱ[t],1-ᾱ_t1
     x0_hat = (x_t - b̄_t.sqrt()*ε)/ᾱ[t].sqrt()
-    if clamp: x0_hat = x0_hat.clamp(-1, 1)
+    if clamp is not False: x0_hat = x0_hat.clamp(-float(clamp), float(clamp))   # True: -1..1
     x0_coeff = ᾱ_t1.sqrt()*(1-α[t])/b̄_t
     xt_coeff = α[t].sqrt()*b̄_t1/b̄_t
     x = x0_hat*x0_coeff + x_t*xt_coeff
@@ -202,7 +202,9 @@ def cos_sched(n_steps:int=1000):
     β = 1 - α
     return fc.NS(β=β, α=α, ᾱ=ᾱ, σ=β.sqrt(), n_steps=n_steps)
 
-# %% ../nbs/14_ddpm_v3.ipynb #c67e0196
+# %% ../nbs/14_ddpm_v3.ipynb #8373aef8
+from .datasets import fashion_tensors
+
 class collate_noisify:
     "Collate clean images (item key or index `key`) and noisify them with `noisify_fn(x0)` -> `((x_t, t), target)`; picklable."
     def __init__(self, noisify_fn, key=0): self.noisify_fn,self.key = noisify_fn,key
@@ -212,12 +214,13 @@ class collate_noisify:
 
 def fashion_diffusion_data(n_trn:int, n_val:int, scale:float=1.):
     "The first `n_trn` training and `n_val` test images of Fashion-MNIST, 32x32 in -`scale`..`scale` (1: -1..1, 0.5: -0.5..0.5)."
-    dsd = load_fashion_mnist()
-    return [fashion_32(tensors_from(dsd[s])[0][:n])*scale for s,n in (('train', n_trn), ('test', n_val))]
+    (xt,_),(xv,_) = fashion_tensors()
+    return fashion_32(xt[:n_trn])*scale, fashion_32(xv[:n_val])*scale
 
 def diffusion_settings(full:bool|None=None) -> dict:
-    "How the Fashion-MNIST diffusion models after DDPM v2 train: v2's settings (the lesson's at full scale, a minute of CPU at test scale)."
-    return ddpm_v2_settings(full)
+    "How the Fashion-MNIST diffusion models after DDPM v2 train: v2's settings (the lesson's) at full scale, 16 steps at test scale."
+    if full is None: full = full_scale()
+    return ddpm_v2_settings(True) if full else dict(n_trn=1024, n_val=256, epochs=2, lr=5e-3, bs=128)
 
 def train_diffusion(model, noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:float=1., **settings):
     """Train `model` on Fashion-MNIST batches `noisify_fn(x0)` with `ddpm_learner` (`diffusion_settings()` overridden by
@@ -233,7 +236,7 @@ def train_diffusion(model, noisify_fn, cbs=(), seed:int=42, checkpoint=None, sca
     t0 = time.perf_counter()
     learn.fit(st['epochs'])
     secs = ckpt[0].seconds if ckpt else time.perf_counter()-t0
-    learn.meta = dict(st, seed=seed, input_range=f'-{scale:g}..{scale:g}', size=32, seconds=round(secs), scale=_scale_name(st),
+    learn.meta = dict(st, seed=seed, input_range=f'-{scale:g}..{scale:g}', size=32, seconds=round(secs), scale=next((k for k in ('full', 'test') if st == diffusion_settings(k == 'full')), 'custom'),
                       val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
     if ckpt: learn.meta.update(ckpt[0].provenance)
     return learn
@@ -260,3 +263,62 @@ def train_ddpm_cos(cbs=(), seed:int=42, checkpoint=None, **settings):
     learn = train_diffusion(init_ddpm(ddpm_unet(cls=UNet)), noisify_cos, cbs, seed, checkpoint, scale=0.5, **settings)
     learn.meta.update(schedule='cosine, continuous t')
     return learn
+
+# %% ../nbs/17_karras.ipynb #7e445838
+from functools import partial
+
+import torch
+
+from .datasets import load_fashion_mnist, tensors_from
+
+# %% ../nbs/17_karras.ipynb #37d8f1ab
+def scalings(sig, sig_data):
+    "EDM's preconditioning (Karras et al. 2022, Table 1): `(c_skip, c_out, c_in)` at noise level `sig` for data of std `sig_data`."
+    σ,σ_d = sig,sig_data
+    totvar = σ**2 + σ_d**2
+    return σ_d**2/totvar, σ*σ_d/totvar**0.5, 1/totvar**0.5
+
+# %% ../nbs/17_karras.ipynb #0957eab4
+def noisify_karras(x0, sig_data):
+    """Noise each image of `x0` at its own σ with ln σ ~ N(-1.2, 1.2²) (EDM's P_mean, P_std): `((c_in·x, σ), target)`,
+    where x = x0 + σ·n and target = (x0 - c_skip·x)/c_out is EDM's effective training target (eq. 8)."""
+    σ = (torch.randn(len(x0), device=x0.device)*1.2 - 1.2).exp()
+    σb = σ.reshape(-1, *[1]*(x0.ndim-1)).to(x0.dtype)
+    c_skip,c_out,c_in = scalings(σb, sig_data)
+    x = x0 + torch.randn_like(x0)*σb
+    return (x*c_in, σ), (x0 - c_skip*x)/c_out
+
+# %% ../nbs/17_karras.ipynb #e53337a0
+def fashion_sig_data(n_trn:int|None=None) -> float:
+    "σ_data: the std of the pixels of the first `n_trn` Fashion-MNIST training images (all if None), 32x32 in -1..1."
+    ds = load_fashion_mnist()['train']
+    if n_trn is not None: ds = ds.select(range(min(n_trn, len(ds))))
+    return fashion_32(tensors_from(ds)[0]).std().item()
+
+def karras_settings(full:bool|None=None) -> dict:
+    "How the Karras model trains: `diffusion_settings` (DDPM v2's: the lesson's at full scale, a minute of CPU at test scale)."
+    return diffusion_settings(full)
+
+def train_karras(cbs=(), seed:int=42, checkpoint=None, **settings):
+    """Train DDPM v2's UNet with Karras preconditioning (`noisify_karras`, σ_data measured on the training images) on
+    Fashion-MNIST in -1..1 (`karras_settings()` overridden by `settings`); `learn.meta` has `sig_data` and how it trained."""
+    st = {**karras_settings(), **settings}
+    sig_data = round(fashion_sig_data(st['n_trn']), 4)     # rounded as the metadata stores it: the model is trained with that
+    torch.manual_seed(seed)
+    model = init_ddpm(ddpm_unet(cls=UNet))
+    learn = train_diffusion(model, partial(noisify_karras, sig_data=sig_data), cbs, seed, checkpoint, **st)
+    learn.meta.update(sig_data=f'{sig_data:.4f}', preconditioning='karras')
+    return learn
+
+# %% ../nbs/17_karras.ipynb #9e3a024c
+def denoise(model, x, sig, sig_data):
+    "EDM's denoiser D(x; σ) = c_skip·x + c_out·F(c_in·x, σ) (eq. 7): the estimate of x0 from `x` at noise level `sig`."
+    σ = torch.as_tensor(sig, dtype=x.dtype, device=x.device)
+    if σ.ndim == 0: σ = σ.expand(len(x))
+    c_skip,c_out,c_in = scalings(σ.reshape(-1, *[1]*(x.ndim-1)), sig_data)
+    return c_skip*x + c_out*model((x*c_in, σ))
+
+class Denoiser:
+    "`model` (trained with `noisify_karras`) with its `sig_data`: `denoiser(x, σ)` is the estimate of x0 (`denoise`)."
+    def __init__(self, model, sig_data:float): self.model,self.sig_data = model,sig_data
+    def __call__(self, x, sig): return denoise(self.model, x, sig, self.sig_data)

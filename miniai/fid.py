@@ -211,10 +211,13 @@ class ImageEval:
         return dict(fid=_calc_fid(*self.stats, *_calc_stats(fs)), kid=_calc_kid(self.feats, fs, self.kid_size))
 
 # %% ../nbs/13_fid.ipynb #cfdd609f
-def fashion_image_eval(classifier=None, dls=None, cbs=None, **kwargs) -> ImageEval:
-    "`ImageEval` in the features of the headless Fashion-MNIST classifier (default: the shipped one), against the 10,000 test images."
+def fashion_image_eval(classifier=None, dls=None, cbs=None, n_ref:int|None=None, **kwargs) -> ImageEval:
+    "`ImageEval` in the features of the headless Fashion-MNIST classifier (default: the shipped one), against the 10,000 test images (the first `n_ref`)."
     if classifier is None: classifier = zoo.load('fashion_classifier', def_device)
     if dls is None: dls = fashion_dls(batch_size=512)
+    if n_ref is not None:   # fewer reference images: quicker, and the FID is biased by the count (see "How many samples")
+        bs = dls.valid.batch_size
+        dls = DataLoaders(dls.train, [(x[:n_ref-i*bs], y[:n_ref-i*bs]) for i,(x,y) in zip(range(math.ceil(n_ref/bs)), dls.valid)])
     return ImageEval(headless(classifier), dls, cbs=cbs, **kwargs)
 
 # %% ../nbs/13_fid.ipynb #8e0d8142

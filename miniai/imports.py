@@ -37,6 +37,7 @@ from .augment import *
 from .accel import *
 from .dropout import *
 from .diffusion import *
+from .sampling import *
 from .fid import *
 from . import zoo   # the shipped models, as zoo.load(name): its names (load, train) are too generic to star-import
 

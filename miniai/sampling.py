@@ -12,9 +12,9 @@ from torch.utils.data import DataLoader, default_collate
 from .diffusion import abar, inv_abar, ddpm_step, _eps
 
 # %% auto #0
-__all__ = ['sample_at', 'every_kth', 'sample_skip', 'diff_sample', 'ddim_step', 'ddim_timesteps', 'ddim_loop', 'ddim_sample', 'cos_ddim_sample']
+__all__ = ['sample_at', 'every_kth', 'sample_skip', 'diff_sample', 'ddim_step', 'ddim_timesteps', 'ddim_loop', 'ddim_sample', 'cos_ddim_sample', 'sigmas_karras', 'sample_euler', 'get_ancestral_step', 'sample_euler_ancestral', 'sample_heun', 'linear_multistep_coeff', 'sample_lms', 'sample_karras']
 
-# %% ../nbs/14_ddpm_v3.ipynb #ef560f29
+# %% ../nbs/14_ddpm_v3.ipynb #ef8e12b1
 def sample_at(n_steps:int=1000) -> set:
     "The lesson's steps at which to call the model: every step near the end, then ever sparser (about 1 in 10 at t≈1000)."
     return {t for t in range(n_steps) if (t+101) % ((t+101)//100) == 0}
@@ -24,10 +24,10 @@ def every_kth(k:int=3, last:int=50, n_steps:int=1000) -> set:
     return {t for t in range(n_steps) if t % k == 0 or t < last}
 
 @torch.no_grad()
-def sample_skip(model, sz, sched, call_at=None, hold:str='x0', bs:int=512):
+def sample_skip(model, sz, sched, call_at=None, hold:str='x0', clamp:bool|float=True, bs:int=512):
     """DDPM samples of shape `sz` from `model`, calling it only at the steps in `call_at` (None: every step).
     Between calls the model's last x̂0 is held (`hold='x0'`), or its last noise prediction (`hold='eps'`, the lesson's
-    way, which drifts: see 13_fid). Replaces lesson 21's `sample` with `if t%3==0 or t<50` and with `sample_at`."""
+    way, which drifts: see 13_fid); x̂0 is clipped to ±1 (or ±`clamp`). Replaces lesson 21's `sample` with `if t%3==0 or t<50` and with `sample_at`."""
     if hold not in ('x0', 'eps'): raise ValueError(f"hold must be 'x0' (the model's last x̂0) or 'eps' (its last noise prediction), not {hold!r}")
     p = next(model.parameters())
     ᾱ = sched.ᾱ.to(p.device)
@@ -39,7 +39,7 @@ def sample_skip(model, sz, sched, call_at=None, hold:str='x0', bs:int=512):
         for t in reversed(range(sched.n_steps)):
             if t in call_at: ε = _eps(model(x_t, torch.full((len(x_t),), t, device=p.device))).float()
             elif hold == 'x0': ε = (x_t - ᾱ[t].sqrt()*x0)/(1-ᾱ[t]).sqrt()   # the noise that x_t and the held x̂0 imply
-            x_t,x0_hat = ddpm_step(x_t, ε, t, sched)
+            x_t,x0_hat = ddpm_step(x_t, ε, t, sched, clamp=clamp)
             if t in call_at: x0 = x0_hat
         outs.append(x_t.cpu())
     return torch.cat(outs)
@@ -117,3 +117,112 @@ def cos_ddim_sample(f, model, sz, steps:int=100, eta:float=1., clamp:bool|float=
         ts = inv_abar(levels)
     abars = torch.cat([abar(ts), torch.ones(1)])
     return ddim_loop(f, model, sz, ts, abars, eta=eta, clamp=clamp, keep=keep, bs=bs)
+
+# %% ../nbs/17_karras.ipynb #3204b816
+import torch
+from scipy import integrate
+from torch import nn
+
+# %% ../nbs/17_karras.ipynb #bec3107b
+def sigmas_karras(n:int, sigma_min:float=0.01, sigma_max:float=80., rho:float=7., device='cpu'):
+    "Karras et al. (2022) eq. 5: `n` noise levels from `sigma_max` to `sigma_min`, evenly spaced in σ^(1/ρ), then a last 0."
+    if n < 1: raise ValueError(f'sigmas_karras needs at least 1 step, not n={n}')
+    if not 0 < sigma_min < sigma_max: raise ValueError(f'need 0 < sigma_min < sigma_max, got sigma_min={sigma_min}, sigma_max={sigma_max}')
+    if rho <= 0: raise ValueError(f'rho must be positive, not {rho}')
+    ramp = torch.linspace(0, 1, n)
+    min_inv_ρ,max_inv_ρ = sigma_min**(1/rho),sigma_max**(1/rho)
+    σs = (max_inv_ρ + ramp*(min_inv_ρ - max_inv_ρ))**rho
+    return torch.cat([σs, σs.new_zeros(1)]).to(device)
+
+# %% ../nbs/17_karras.ipynb #8d7fdebd
+@torch.no_grad()
+def sample_euler(x, sigs, i, denoiser):
+    "One Euler step of the ODE dx/dσ = (x - D(x;σ))/σ (Karras et al. 2022, eq. 4) from `sigs[i]` to `sigs[i+1]`: Algorithm 1 without its 2nd-order correction."
+    σ,σ_next = sigs[i],sigs[i+1]
+    d = (x - denoiser(x, σ))/σ
+    return x + (σ_next - σ)*d
+
+# %% ../nbs/17_karras.ipynb #8457c079
+def get_ancestral_step(sig_from, sig_to, eta:float=1.):
+    "`(σ_down, σ_up)` of an ancestral step from `sig_from` to `sig_to`: an Euler step to σ_down, then noise of std σ_up (k-diffusion)."
+    if not eta: return sig_to, 0.
+    σ_up = min(sig_to, eta*(sig_to**2*(sig_from**2 - sig_to**2)/sig_from**2)**0.5)
+    return (sig_to**2 - σ_up**2)**0.5, σ_up
+
+@torch.no_grad()
+def sample_euler_ancestral(x, sigs, i, denoiser, eta:float=1.):
+    "One Euler ancestral step (DDPM's ancestral sampling, Ho et al. 2020 Algorithm 2, in σ terms, after k-diffusion): Euler to σ_down, then noise σ_up."
+    σ,σ_next = sigs[i],sigs[i+1]
+    denoised = denoiser(x, σ)
+    σ_down,σ_up = get_ancestral_step(σ, σ_next, eta)
+    x = x + (σ_down - σ)*(x - denoised)/σ
+    if σ_next > 0: x = x + torch.randn_like(x)*σ_up
+    return x
+
+# %% ../nbs/17_karras.ipynb #1b6cffb5
+@torch.no_grad()
+def sample_heun(x, sigs, i, denoiser, s_churn:float=0., s_tmin:float=0., s_tmax:float=float('inf'), s_noise:float=1.):
+    """One step of Karras et al. (2022)'s Heun sampler: Algorithm 1 (deterministic) with `s_churn=0`, Algorithm 2 (stochastic)
+    otherwise: raise σ to σ̂ = σ(1+γ) with fresh noise, then a Heun step from σ̂ to `sigs[i+1]` (Euler for the last, to 0)."""
+    σ,σ_next = sigs[i],sigs[i+1]
+    γ = min(s_churn/(len(sigs)-1), 2**0.5-1) if s_tmin <= σ <= s_tmax else 0.
+    ε = torch.randn_like(x)*s_noise
+    σ_hat = σ*(γ+1)
+    if γ > 0: x = x + ε*(σ_hat**2 - σ**2)**0.5
+    d = (x - denoiser(x, σ_hat))/σ_hat                  # the slope at σ̂ (the lesson evaluated it at σ: wrong with churn)
+    dt = σ_next - σ_hat
+    x_next = x + d*dt                                    # Euler
+    if σ_next == 0: return x_next
+    d_next = (x_next - denoiser(x_next, σ_next))/σ_next
+    return x + (d + d_next)/2*dt                         # Heun: the average slope
+
+# %% ../nbs/17_karras.ipynb #b10c1726
+def linear_multistep_coeff(order:int, t, i:int, j:int) -> float:
+    "∫ from t[i] to t[i+1] of the Lagrange basis polynomial through t[i], t[i-1], … t[i-order+1] that is 1 at t[i-j]."
+    if order-1 > i: raise ValueError(f'Order {order} too high for step {i}: it needs the slopes of {order} steps')
+    def ℓ(τ):
+        prod = 1.
+        for k in range(order):
+            if k != j: prod *= (τ - t[i-k])/(t[i-j] - t[i-k])
+        return prod
+    return integrate.quad(ℓ, t[i], t[i+1], epsrel=1e-4)[0]
+
+@torch.no_grad()
+def sample_lms(x, sigs, i, denoiser, ds=None, order:int=4):
+    """One step of the linear multistep method (LMS, order up to `order`, after k-diffusion's `sample_lms`) on the ODE of
+    Karras et al. 2022, eq. 4: `ds` is the list of the slopes of the
+    earlier steps of this run, which the step appends to; start with `ds=[]` and pass the same list at every step."""
+    if ds is None: raise ValueError('sample_lms needs `ds`, the list of earlier slopes that one sampling run keeps: pass ds=[] '
+                                    'at step 0 and the same list at every later step (sample_karras does this for you)')
+    if order < 1: raise ValueError(f'order must be at least 1, not {order}')
+    σ = sigs[i]
+    ds.append((x - denoiser(x, σ))/σ)
+    if len(ds) > order: ds.pop(0)
+    cur_order = min(i+1, order)
+    if len(ds) != cur_order: raise ValueError(f'step {i} needs the slopes of {cur_order} steps but ds has {len(ds)}: '
+                                              'pass the same list, started empty at step 0, to every step of a run')
+    σs = sigs.detach().cpu().numpy()
+    cs = [linear_multistep_coeff(cur_order, σs, i, j) for j in range(cur_order)]
+    return x + sum(c*d for c,d in zip(cs, reversed(ds)))
+
+# %% ../nbs/17_karras.ipynb #5574688a
+@torch.no_grad()
+def sample_karras(sampler, denoiser, sz, steps:int=100, sigma_max:float=80., sigma_min:float=0.01, device=None,
+                  keep:bool=False, bs:int=512, **kwargs):
+    """Images of shape `sz` from noise `randn·sigma_max`, by `sampler` (e.g. `sample_euler`) with `denoiser` over
+    `sigmas_karras(steps, sigma_min, sigma_max)`; `kwargs` go to the sampler. The final x (on the CPU), or if `keep` every
+    step's. Replaces the lesson's `sample(sampler, model, steps, sigma_max, **kwargs)` and `sample_lms(model, steps, order)`."""
+    if device is None:
+        m = getattr(denoiser, 'model', None)
+        device = next(m.parameters()).device if isinstance(m, nn.Module) else 'cpu'
+    σs = sigmas_karras(steps, sigma_min, sigma_max, device=device)
+    outs = []
+    for n in range(0, sz[0], bs):
+        x = torch.randn((min(bs, sz[0]-n), *sz[1:]), device=device)*sigma_max
+        kw = dict(kwargs, ds=[]) if sampler is sample_lms else kwargs      # LMS: the slopes this run keeps
+        xs = []
+        for i in range(len(σs)-1):
+            x = sampler(x, σs, i, denoiser, **kw)
+            if keep: xs.append(x.cpu())
+        outs.append(xs if keep else [x.cpu()])
+    return [torch.cat(o) for o in zip(*outs)] if keep else torch.cat([o[0] for o in outs])

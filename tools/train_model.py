@@ -4,6 +4,9 @@
     python tools/train_model.py fashion_classifier     # the ResNet whose features FID uses (08_augment)
     python tools/train_model.py ddpm_v2                 # the DDPM v2 UNet (12_ddpm_v2)
     python tools/train_model.py tiny_classifier         # the Tiny ImageNet ResNet of the perceptual loss (18_tinyimagenet)
+    python tools/train_model.py ddpm_v3                 # DDPM v3: inputs in -0.5..0.5, betamax 0.01 (14_ddpm_v3)
+    python tools/train_model.py ddpm_cos                # the continuous-time cosine model (16_cosine)
+    python tools/train_model.py karras                  # the Karras-preconditioned model (17_karras)
 
 It runs the same training function as the model's notebook, with the course's settings, and writes the state dict as
 safetensors with its provenance (settings, seed, git commit, this command, device, wall time, metrics). A run that is
