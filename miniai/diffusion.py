@@ -264,13 +264,6 @@ def train_ddpm_cos(cbs=(), seed:int=42, checkpoint=None, **settings):
     learn.meta.update(schedule='cosine, continuous t')
     return learn
 
-# %% ../nbs/17_karras.ipynb #7e445838
-from functools import partial
-
-import torch
-
-from .datasets import load_fashion_mnist, tensors_from
-
 # %% ../nbs/17_karras.ipynb #37d8f1ab
 def scalings(sig, sig_data):
     "EDM's preconditioning (Karras et al. 2022, Table 1): `(c_skip, c_out, c_in)` at noise level `sig` for data of std `sig_data`."
@@ -288,12 +281,10 @@ def noisify_karras(x0, sig_data):
     x = x0 + torch.randn_like(x0)*σb
     return (x*c_in, σ), (x0 - c_skip*x)/c_out
 
-# %% ../nbs/17_karras.ipynb #e53337a0
+# %% ../nbs/17_karras.ipynb #0d17ebd2
 def fashion_sig_data(n_trn:int|None=None) -> float:
     "σ_data: the std of the pixels of the first `n_trn` Fashion-MNIST training images (all if None), 32x32 in -1..1."
-    ds = load_fashion_mnist()['train']
-    if n_trn is not None: ds = ds.select(range(min(n_trn, len(ds))))
-    return fashion_32(tensors_from(ds)[0]).std().item()
+    return fashion_diffusion_data(n_trn, 0)[0].std().item()
 
 def karras_settings(full:bool|None=None) -> dict:
     "How the Karras model trains: `diffusion_settings` (DDPM v2's: the lesson's at full scale, a minute of CPU at test scale)."

@@ -60,13 +60,13 @@ def diff_sample(model, sz, sched, keep:bool=False, **kwargs):
         if keep: preds.append(x_t.float().cpu())
     return preds if keep else x_t.float().cpu()
 
-# %% ../nbs/15_ddim.ipynb #a6b106d6
+# %% ../nbs/15_ddim.ipynb #e0ae7097
 def ddim_step(x_t, noise, abar_t, abar_t1, bbar_t, bbar_t1, eta:float, sig=None, clamp:bool|float=True):
     """One DDIM step (Song et al. 2020, eq. 12) from ᾱ_t to ᾱ_{t-1} (`abar_t1`; b̄ = 1-ᾱ): returns `(x0_hat, x_prev)`.
     σ_t is eq. 16 times `eta` unless `sig` is given (the lesson's final loop passed a `sig` that its step ignored: pass
     None for that behaviour). `clamp` clips x̂0 to -1..1 as diffusers' `clip_sample` does (a number: to ±that)."""
     if sig is None: sig = eta * ((bbar_t1/bbar_t).sqrt() * (1-abar_t/abar_t1).sqrt())
-    sig = torch.as_tensor(sig, dtype=x_t.dtype, device=x_t.device)
+    sig = torch.as_tensor(sig, dtype=x_t.dtype, device=x_t.device).nan_to_num(0.)   # 0/0 where ᾱ_t = 1: nothing left to denoise
     x0_hat = (x_t - bbar_t.sqrt()*noise) / abar_t.sqrt()
     if clamp is not False:
         lim = 1. if clamp is True else float(clamp)
@@ -118,8 +118,7 @@ def cos_ddim_sample(f, model, sz, steps:int=100, eta:float=1., clamp:bool|float=
     abars = torch.cat([abar(ts), torch.ones(1)])
     return ddim_loop(f, model, sz, ts, abars, eta=eta, clamp=clamp, keep=keep, bs=bs)
 
-# %% ../nbs/17_karras.ipynb #3204b816
-import torch
+# %% ../nbs/17_karras.ipynb #3db487d8
 from scipy import integrate
 from torch import nn
 
@@ -134,10 +133,10 @@ def sigmas_karras(n:int, sigma_min:float=0.01, sigma_max:float=80., rho:float=7.
     σs = (max_inv_ρ + ramp*(min_inv_ρ - max_inv_ρ))**rho
     return torch.cat([σs, σs.new_zeros(1)]).to(device)
 
-# %% ../nbs/17_karras.ipynb #8d7fdebd
+# %% ../nbs/17_karras.ipynb #dce6d1aa
 @torch.no_grad()
 def sample_euler(x, sigs, i, denoiser):
-    "One Euler step of the ODE dx/dσ = (x - D(x;σ))/σ (Karras et al. 2022, eq. 4) from `sigs[i]` to `sigs[i+1]`: Algorithm 1 without its 2nd-order correction."
+    "An Euler step of dx/dσ = (x - D(x;σ))/σ (Karras et al. 2022, eq. 4) from `sigs[i]` to `sigs[i+1]`: Algorithm 1 without Heun's correction."
     σ,σ_next = sigs[i],sigs[i+1]
     d = (x - denoiser(x, σ))/σ
     return x + (σ_next - σ)*d
@@ -176,7 +175,7 @@ def sample_heun(x, sigs, i, denoiser, s_churn:float=0., s_tmin:float=0., s_tmax:
     d_next = (x_next - denoiser(x_next, σ_next))/σ_next
     return x + (d + d_next)/2*dt                         # Heun: the average slope
 
-# %% ../nbs/17_karras.ipynb #b10c1726
+# %% ../nbs/17_karras.ipynb #4b765099
 def linear_multistep_coeff(order:int, t, i:int, j:int) -> float:
     "∫ from t[i] to t[i+1] of the Lagrange basis polynomial through t[i], t[i-1], … t[i-order+1] that is 1 at t[i-j]."
     if order-1 > i: raise ValueError(f'Order {order} too high for step {i}: it needs the slopes of {order} steps')
@@ -190,8 +189,7 @@ def linear_multistep_coeff(order:int, t, i:int, j:int) -> float:
 @torch.no_grad()
 def sample_lms(x, sigs, i, denoiser, ds=None, order:int=4):
     """One step of the linear multistep method (LMS, order up to `order`, after k-diffusion's `sample_lms`) on the ODE of
-    Karras et al. 2022, eq. 4: `ds` is the list of the slopes of the
-    earlier steps of this run, which the step appends to; start with `ds=[]` and pass the same list at every step."""
+    Karras et al. 2022, eq. 4. `ds`: the slopes of this run's earlier steps, which each step appends to (start with [])"""
     if ds is None: raise ValueError('sample_lms needs `ds`, the list of earlier slopes that one sampling run keeps: pass ds=[] '
                                     'at step 0 and the same list at every later step (sample_karras does this for you)')
     if order < 1: raise ValueError(f'order must be at least 1, not {order}')
