@@ -14,10 +14,10 @@ from torch.utils.data import DataLoader, default_collate
 
 # %% auto #0
 __all__ = ['FASHION_URL', 'FASHION_FILES', 'FASHION_CLASSES', 'full_scale', 'run_info', 'run_time', 'DatasetNotFoundError',
-           'ChecksumError', 'cache_dir', 'shipped_models_dir', 'models_dir', 'model_path', 'fit_state_path', 'sha256',
-           'check_file', 'download_file', 'find_dataset', 'read_idx', 'load_fashion_mnist', 'show_image', 'subplots',
-           'get_grid', 'show_images', 'inplace', 'collate_dict', 'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS',
-           'from_tensors', 'fashion_tensors']
+           'ChecksumError', 'cache_dir', 'shipped_models_dir', 'models_dir', 'model_path', 'fit_state_path',
+           'file_digest', 'sha256', 'check_file', 'download_file', 'find_dataset', 'read_idx', 'load_fashion_mnist',
+           'show_image', 'subplots', 'get_grid', 'show_images', 'inplace', 'collate_dict', 'get_dls', 'DataLoaders',
+           'tensors_from', 'TensorDS', 'from_tensors', 'fashion_tensors']
 
 # %% ../nbs/01_datasets.ipynb #1f03e13e
 def full_scale() -> bool:
@@ -76,17 +76,21 @@ def fit_state_path(name:str, scale:str|None=None) -> Path:
     "Where an unfinished fit of the model `name` at `scale` keeps its state (`CheckpointCB`): the cache, never the repository."
     return models_dir('test')/f'{model_path(name, scale).stem}.resume.pt'
 
-def sha256(fn, chunk=1<<20, algo:str='sha256') -> str:
-    "The hex digest of the file `fn` (SHA-256, or the hashlib algorithm `algo`), read in chunks."
+def file_digest(fn, algo:str='sha256', chunk=1<<20) -> str:
+    "The hex digest of the file `fn` with the hashlib algorithm `algo` ('sha256', 'md5', ...), read in chunks."
     h = hashlib.new(algo)
     with open(fn, 'rb') as f:
         while b := f.read(chunk): h.update(b)
     return h.hexdigest()
 
+def sha256(fn, chunk=1<<20) -> str:
+    "The SHA-256 hex digest of the file `fn`."
+    return file_digest(fn, 'sha256', chunk)
+
 def check_file(fn, expected:str):
     "Raise `ChecksumError` unless file `fn` has SHA-256 `expected` (or, written 'md5:HEX', that MD5: some publishers give only an MD5)."
     algo,_,want = expected.rpartition(':')
-    got = sha256(fn, algo=algo or 'sha256')
+    got = file_digest(fn, algo or 'sha256')
     if got != want: raise ChecksumError(
         f"{fn} ({Path(fn).stat().st_size:,} bytes) has {(algo or 'SHA-256').upper()} {got}, expected {want}: the file is corrupt, "
         "truncated or not the official one. Delete it (or replace it with the official file) and load again.")

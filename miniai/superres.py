@@ -3,6 +3,7 @@
 # %% ../nbs/19_superres.ipynb #20fdaca0
 from __future__ import annotations
 import math, os, time
+from contextlib import contextmanager
 from functools import partial
 
 import fastcore.all as fc
@@ -23,9 +24,9 @@ from .sgd import BatchSchedCB
 from .tinyimagenet import TfmDS, TinyDS, TinyValDS, read_rgb, tiny_imagenet
 
 # %% auto #0
-__all__ = ['superres_settings', 'ImagePairDS', 'down_up', 'LowRes', 'superres_dls', 'bicubic', 'psnr', 'eval_superres', 'sr_fit',
-           'show_sr', 'up_block', 'get_ae', 'out_block', 'cross_conv', 'TinyUnet', 'zero_wgts', 'get_unet',
-           'PerceptualLoss', 'load_down_path', 'freeze_down']
+__all__ = ['superres_settings', 'ImagePairDS', 'down_up', 'LowRes', 'superres_dls', 'bicubic', 'psnr', 'eval_mode',
+           'eval_superres', 'sr_fit', 'show_sr', 'up_block', 'get_ae', 'out_block', 'cross_conv', 'TinyUnet',
+           'zero_wgts', 'get_unet', 'PerceptualLoss', 'load_down_path', 'freeze_down']
 
 # %% ../nbs/19_superres.ipynb #edff2fa1
 def superres_settings() -> dict:
@@ -82,14 +83,21 @@ def psnr(pred, targ) -> torch.Tensor:
     "Peak signal-to-noise ratio in dB of each image of `pred` against `targ` (pixels in 0..1)."
     return 10*torch.log10(1/F.mse_loss(pred, targ, reduction='none').flatten(1).mean(1).clamp_min(1e-10))
 
+@contextmanager
+def eval_mode(model):
+    "`model` in eval mode inside the `with` block, back in the mode it was in after it (a plain function is left alone)."
+    was = getattr(model, 'training', None)
+    if was is not None: model.eval()
+    try: yield model
+    finally:
+        if was: model.train()
+
 @torch.no_grad()
 def eval_superres(model, dl, denorm, loss_funcs:dict|None=None, device=None) -> dict:
     "Over `dl`: the mean of each loss in `loss_funcs` and the PSNR of `model` (an `nn.Module`, in eval mode, or a function of the input)."
     device = device if device is not None else def_device
-    training = getattr(model, 'training', None)
-    if training is not None: model.eval()
     sums,n = {},0
-    try:
+    with eval_mode(model):
         for xb,yb in dl:
             xb,yb = xb.to(device),yb.to(device)
             p = model(xb).float()
@@ -97,8 +105,6 @@ def eval_superres(model, dl, denorm, loss_funcs:dict|None=None, device=None) -> 
             res['psnr'] = psnr(denorm(p), denorm(yb)).mean().item()
             for k,v in res.items(): sums[k] = sums.get(k, 0) + v*len(xb)
             n += len(xb)
-    finally:
-        if training: model.train()
     return {k:v/n for k,v in sums.items()}
 
 # %% ../nbs/19_superres.ipynb #2535c284
@@ -115,11 +121,7 @@ def show_sr(model, dl, denorm, n:int=6, title:str|None=None, device=None):
     "Input, output and target of the first `n` items of `dl`, one row each."
     xb,yb = next(iter(dl))
     xb,yb = xb[:n],yb[:n]
-    with torch.no_grad():
-        was = getattr(model, 'training', None)
-        if was is not None: model.eval()
-        p = model(xb.to(device if device is not None else def_device)).float().cpu()
-        if was: model.train()
+    with torch.no_grad(), eval_mode(model): p = model(xb.to(device if device is not None else def_device)).float().cpu()
     show_images(denorm(torch.cat([xb, p, yb])), nrows=3, imsize=1.6, suptitle=title,
                 titles=['input']*n + ['output']*n + ['target']*n)
 
