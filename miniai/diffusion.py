@@ -13,7 +13,7 @@ from torch import nn
 from .learner import TrainCB
 
 # %% auto #0
-__all__ = ['fashion_32', 'ddpm_schedule', 'ddpm_step', 'noisify', 'sample', 'DDPMCB', 'ddpm_unet', 'collate_ddpm', 'dl_ddpm', 'UNet', 'init_ddpm', 'ddpm_learner', 'ddpm_v2_path', 'ddpm_v2_settings', 'train_ddpm_v2', 'get_ddpm_v2', 'linear_sched', 'abar', 'inv_abar', 'cos_sched', 'collate_noisify', 'fashion_diffusion_data', 'diffusion_settings', 'train_diffusion', 'train_ddpm_v3', 'noisify_cos', 'train_ddpm_cos', 'scalings', 'noisify_karras', 'fashion_sig_data', 'karras_settings', 'train_karras', 'denoise', 'Denoiser']
+__all__ = ['fashion_32', 'ddpm_schedule', 'ddpm_step', 'noisify', 'sample', 'DDPMCB', 'ddpm_unet', 'collate_ddpm', 'dl_ddpm', 'UNet', 'init_ddpm', 'ddpm_learner', 'ddpm_v2_path', 'ddpm_v2_settings', 'train_ddpm_v2', 'get_ddpm_v2', 'linear_sched', 'abar', 'inv_abar', 'cos_sched', 'collate_noisify', 'fashion_diffusion_data', 'diffusion_settings', 'train_diffusion', 'train_ddpm_v3', 'noisify_cos', 'train_ddpm_cos', 'scalings', 'noisify_karras', 'fashion_sig_data', 'train_karras', 'denoise', 'Denoiser']
 
 # %% ../nbs/11_ddpm_v1.ipynb #c1f2107e
 def fashion_32(x):
@@ -202,7 +202,7 @@ def cos_sched(n_steps:int=1000):
     β = 1 - α
     return fc.NS(β=β, α=α, ᾱ=ᾱ, σ=β.sqrt(), n_steps=n_steps)
 
-# %% ../nbs/14_ddpm_v3.ipynb #8373aef8
+# %% ../nbs/14_ddpm_v3.ipynb #3d49497e
 from .datasets import fashion_tensors
 
 class collate_noisify:
@@ -222,15 +222,17 @@ def diffusion_settings(full:bool|None=None) -> dict:
     if full is None: full = full_scale()
     return ddpm_v2_settings(True) if full else dict(n_trn=1024, n_val=256, epochs=2, lr=5e-3, bs=128)
 
-def train_diffusion(model, noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:float=1., **settings):
-    """Train `model` on Fashion-MNIST batches `noisify_fn(x0)` with `ddpm_learner` (`diffusion_settings()` overridden by
-    `settings`); `learn.meta` records the settings, seed, input range, time, validation loss and where the fit began."""
+def train_diffusion(noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:float=1., get_model=None, **settings):
+    """Train `get_model()` (default: DDPM v2's initialised UNet), built after seeding with `seed`, on Fashion-MNIST batches
+    `noisify_fn(x0)` with `ddpm_learner` (`diffusion_settings()` overridden by `settings`); `learn.meta` records the
+    settings, seed, input range, time, validation loss and where the fit began."""
     st = {**diffusion_settings(), **settings}
     xtrn,xval = fashion_diffusion_data(st['n_trn'], st['n_val'], scale)
     col = collate_noisify(noisify_fn)
     dls = DataLoaders(DataLoader(TensorDS(xtrn), st['bs'], shuffle=True, collate_fn=col),
                       DataLoader(TensorDS(xval), st['bs'], shuffle=False, collate_fn=col))
     torch.manual_seed(seed)
+    model = get_model() if get_model is not None else init_ddpm(ddpm_unet(cls=UNet))
     ckpt = [CheckpointCB(checkpoint)] if checkpoint is not None else []
     learn = ddpm_learner(model, dls, st['lr'], st['epochs'], [*cbs, *ckpt])
     t0 = time.perf_counter()
@@ -241,16 +243,15 @@ def train_diffusion(model, noisify_fn, cbs=(), seed:int=42, checkpoint=None, sca
     if ckpt: learn.meta.update(ckpt[0].provenance)
     return learn
 
-# %% ../nbs/14_ddpm_v3.ipynb #f720707a
+# %% ../nbs/14_ddpm_v3.ipynb #3788ba1b
 def train_ddpm_v3(cbs=(), seed:int=42, checkpoint=None, betamax:float=0.01, **settings):
     "DDPM v3: v2's model and training with inputs in -0.5..0.5 and the linear schedule to `betamax`; `learn.meta` says how."
     sched = ddpm_schedule(1000, 0.0001, betamax)
-    learn = train_diffusion(init_ddpm(ddpm_unet(cls=UNet)), partial(noisify, alphabar=sched.ᾱ), cbs, seed, checkpoint,
-                            scale=0.5, **settings)
+    learn = train_diffusion(partial(noisify, alphabar=sched.ᾱ), cbs, seed, checkpoint, scale=0.5, **settings)
     learn.meta.update(betamax=betamax, n_steps=1000)
     return learn
 
-# %% ../nbs/16_cosine.ipynb #54ebd644
+# %% ../nbs/16_cosine.ipynb #4facf0ad
 def noisify_cos(x0):
     "x0 noised to a random time t ~ U[0, 0.999) of the cosine schedule: ((x_t, t), ε) with x_t = √ᾱ(t)·x0 + √(1-ᾱ(t))·ε."
     t = torch.rand(len(x0), device=x0.device).clamp(0, 0.999)
@@ -260,7 +261,7 @@ def noisify_cos(x0):
 
 def train_ddpm_cos(cbs=(), seed:int=42, checkpoint=None, **settings):
     "The continuous-time cosine model: v2's UNet and training, given t in 0..1 and inputs in -0.5..0.5; `learn.meta` says how."
-    learn = train_diffusion(init_ddpm(ddpm_unet(cls=UNet)), noisify_cos, cbs, seed, checkpoint, scale=0.5, **settings)
+    learn = train_diffusion(noisify_cos, cbs, seed, checkpoint, scale=0.5, **settings)
     learn.meta.update(schedule='cosine, continuous t')
     return learn
 
@@ -281,23 +282,17 @@ def noisify_karras(x0, sig_data):
     x = x0 + torch.randn_like(x0)*σb
     return (x*c_in, σ), (x0 - c_skip*x)/c_out
 
-# %% ../nbs/17_karras.ipynb #0d17ebd2
+# %% ../nbs/17_karras.ipynb #d5de1df7
 def fashion_sig_data(n_trn:int|None=None) -> float:
     "σ_data: the std of the pixels of the first `n_trn` Fashion-MNIST training images (all if None), 32x32 in -1..1."
     return fashion_diffusion_data(n_trn, 0)[0].std().item()
 
-def karras_settings(full:bool|None=None) -> dict:
-    "How the Karras model trains: `diffusion_settings` (DDPM v2's: the lesson's at full scale, a minute of CPU at test scale)."
-    return diffusion_settings(full)
-
 def train_karras(cbs=(), seed:int=42, checkpoint=None, **settings):
     """Train DDPM v2's UNet with Karras preconditioning (`noisify_karras`, σ_data measured on the training images) on
-    Fashion-MNIST in -1..1 (`karras_settings()` overridden by `settings`); `learn.meta` has `sig_data` and how it trained."""
-    st = {**karras_settings(), **settings}
+    Fashion-MNIST in -1..1 (`diffusion_settings()` overridden by `settings`); `learn.meta` has `sig_data` and how it trained."""
+    st = {**diffusion_settings(), **settings}
     sig_data = round(fashion_sig_data(st['n_trn']), 4)     # rounded as the metadata stores it: the model is trained with that
-    torch.manual_seed(seed)
-    model = init_ddpm(ddpm_unet(cls=UNet))
-    learn = train_diffusion(model, partial(noisify_karras, sig_data=sig_data), cbs, seed, checkpoint, **st)
+    learn = train_diffusion(partial(noisify_karras, sig_data=sig_data), cbs, seed, checkpoint, **st)
     learn.meta.update(sig_data=f'{sig_data:.4f}', preconditioning='karras')
     return learn
 

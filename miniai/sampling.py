@@ -47,7 +47,7 @@ def sample_skip(model, sz, sched, call_at=None, hold:str='x0', clamp:bool|float=
 # %% ../nbs/15_ddim.ipynb #3659a3e7
 from diffusers import DDIMScheduler, DDPMScheduler
 
-# %% ../nbs/15_ddim.ipynb #5e7dfb41
+# %% ../nbs/15_ddim.ipynb #29b25dec
 @torch.no_grad()
 def diff_sample(model, sz, sched, keep:bool=False, **kwargs):
     "Sample noise of shape `sz` down to images with a diffusers scheduler `sched` (its `timesteps`, `step(noise, t, x)`)."
@@ -55,7 +55,7 @@ def diff_sample(model, sz, sched, keep:bool=False, **kwargs):
     x_t = torch.randn(sz, device=p.device)*sched.init_noise_sigma
     preds = []
     for t in sched.timesteps:
-        noise = model(x_t, torch.full((len(x_t),), int(t), device=p.device))
+        noise = _eps(model(x_t, torch.full((len(x_t),), int(t), device=p.device)))
         x_t = sched.step(noise, t, x_t, **kwargs).prev_sample
         if keep: preds.append(x_t.float().cpu())
     return preds if keep else x_t.float().cpu()
@@ -75,7 +75,7 @@ def ddim_step(x_t, noise, abar_t, abar_t1, bbar_t, bbar_t1, eta:float, sig=None,
     if (sig > 0).any(): x_prev = x_prev + sig*torch.randn_like(x_t)
     return x0_hat, x_prev
 
-# %% ../nbs/15_ddim.ipynb #7eac5b93
+# %% ../nbs/15_ddim.ipynb #aa4fa22f
 def ddim_timesteps(steps:int, n_steps:int=1000):
     "`steps` of the `n_steps` training timesteps, every (n_steps//steps)-th from 0, in sampling order (diffusers' 'leading')."
     if not 1 <= steps <= n_steps: raise ValueError(f'steps must be between 1 and {n_steps} (the training steps), not {steps}')
@@ -93,7 +93,7 @@ def ddim_loop(f, model, sz, ts, abars, eta:float=1., clamp:bool|float=True, keep
         x_t = torch.randn((min(bs, sz[0]-n), *sz[1:]), device=p.device)
         preds = []
         for i,t in enumerate(ts):
-            noise = model(x_t, t.expand(len(x_t)).to(p.device)).float()
+            noise = _eps(model(x_t, t.expand(len(x_t)).to(p.device))).float()
             x0_hat,x_t = f(x_t, noise, abars[i], abars[i+1], 1-abars[i], 1-abars[i+1], eta, clamp=clamp)
             if keep: preds.append(x0_hat.cpu())
         outs.append(x_t.cpu()); x0s.append(preds)
