@@ -31,5 +31,6 @@ setuptools.setup(
     include_package_data=True, zip_safe=False,
     install_requires=requirements, extras_require={'dev': dev_requirements, 'course': course_requirements},
     python_requires='>=' + min_python,
-    entry_points={'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
+    entry_points={'console_scripts': cfg.get('console_scripts', '').split(),
+                  'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
 )

@@ -97,7 +97,7 @@ from torch import optim
 from torch.nn import init
 from torch.utils.data import DataLoader, default_collate
 
-from .accel import MixedPrecision
+from .accel import AccelerateCB, MixedPrecision
 from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, model_path, tensors_from
 from .conv import def_device
 from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, ProgressCB, TimeEstimateCB, checkpoint_metadata, load_model, provenance, save_model
@@ -132,11 +132,16 @@ def init_ddpm(model):
     return model
 
 # %% ../nbs/12_ddpm_v2.ipynb #1deb7518
-def ddpm_learner(model, dls, lr:float, epochs:int, cbs=()):
-    "A Learner for a noise-predicting `model`: MSE, Adam with eps=1e-5, one-cycle `lr` over `epochs`, mixed precision."
-    sched_cb = BatchSchedCB(partial(optim.lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*len(dls.train)))
-    return Learner(model, dls, nn.MSELoss(), lr=lr, cbs=[DeviceCB(), MixedPrecision(), MetricsCB(), sched_cb, *cbs],
-                   opt_func=partial(optim.Adam, eps=1e-5))
+def ddpm_learner(model, dls, lr:float, epochs:int, cbs=(), device=None, precision=None, accelerate:bool=False):
+    """A Learner for a noise-predicting `model`: MSE, Adam with eps=1e-5, one-cycle `lr` over `epochs`, on `device`
+    (default `def_device`) in mixed `precision` (None: the best there; 'fp32', 'bf16' or 'fp16'), or through Accelerate
+    (`accelerate=True`: one process, or several under `accelerate launch`, each taking its share of the batches)."""
+    if accelerate:
+        acc = AccelerateCB(mixed_precision=precision)
+        run,n_batches = [acc],math.ceil(len(dls.train)/acc.acc.num_processes)   # the batches each process will see
+    else: run,n_batches = [DeviceCB(device), MixedPrecision(dtype=precision)],len(dls.train)
+    sched_cb = BatchSchedCB(partial(optim.lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*n_batches))
+    return Learner(model, dls, nn.MSELoss(), lr=lr, cbs=[*run, MetricsCB(), sched_cb, *cbs], opt_func=partial(optim.Adam, eps=1e-5))
 
 def ddpm_v2_path(scale:str|None=None) -> Path:
     "Where the DDPM v2 checkpoint lives: at full scale the one that ships in `miniai/models/`, at test scale the cache's."
@@ -222,10 +227,11 @@ def diffusion_settings(full:bool|None=None) -> dict:
     if full is None: full = full_scale()
     return ddpm_v2_settings(True) if full else dict(n_trn=1024, n_val=256, epochs=2, lr=5e-3, bs=128)
 
-def train_diffusion(noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:float=1., get_model=None, **settings):
+def train_diffusion(noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:float=1., get_model=None, device=None,
+                    precision=None, accelerate:bool=False, **settings):
     """Train `get_model()` (default: DDPM v2's initialised UNet), built after seeding with `seed`, on Fashion-MNIST batches
-    `noisify_fn(x0)` with `ddpm_learner` (`diffusion_settings()` overridden by `settings`); `learn.meta` records the
-    settings, seed, input range, time, validation loss and where the fit began."""
+    `noisify_fn(x0)` with `ddpm_learner` (on `device`, in `precision`, or with `accelerate`; `diffusion_settings()`
+    overridden by `settings`); `learn.meta` records the settings, seed, input range, time, validation loss and where the fit began."""
     st = {**diffusion_settings(), **settings}
     xtrn,xval = fashion_diffusion_data(st['n_trn'], st['n_val'], scale)
     col = collate_noisify(noisify_fn)
@@ -234,7 +240,7 @@ def train_diffusion(noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:floa
     torch.manual_seed(seed)
     model = get_model() if get_model is not None else init_ddpm(ddpm_unet(cls=UNet))
     ckpt = [CheckpointCB(checkpoint)] if checkpoint is not None else []
-    learn = ddpm_learner(model, dls, st['lr'], st['epochs'], [*cbs, *ckpt])
+    learn = ddpm_learner(model, dls, st['lr'], st['epochs'], [*cbs, *ckpt], device, precision, accelerate)
     t0 = time.perf_counter()
     learn.fit(st['epochs'])
     secs = ckpt[0].seconds if ckpt else time.perf_counter()-t0
