@@ -17,6 +17,8 @@ from nbconvert.filters.markdown import markdown2html
 from pygments.formatters import HtmlFormatter
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))     # the API pages describe this checkout's miniai, whatever else is installed
+MARK = '.miniai-site'             # written into the output folder: only a folder with it is ever replaced
 
 CSS = """
 body { font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1100px; margin: 0 auto; padding: 0 1.5em 3em; color: #222; }
@@ -64,12 +66,23 @@ def nb_modules(nb) -> list:
     more = [m.group(1) for c in nb.cells if c.cell_type == 'code' and (m := re.match(r'#\|[ \t]*export[ \t]+(\w+)', c.source))]
     return list(dict.fromkeys(start + more))
 
+def tex_to_mathml(md:str) -> str:
+    "The TeX of a markdown cell (`$$...$$` displayed, `$...$` inline) as MathML, which browsers draw with no script."
+    try: from latex2mathml.converter import convert
+    except ImportError: return md      # left as TeX (the workflow and the README install latex2mathml)
+    def conv(m, display):
+        try: return convert(m.group(1).strip(), display='block' if display else 'inline')
+        except Exception: return m.group(0)     # TeX it cannot parse stays as written
+    md = re.sub(r'\$\$(.+?)\$\$', lambda m: conv(m, True), md, flags=re.S)
+    return re.sub(r'(?<![\\$\w])\$([^$\n]+?)\$(?![\w$])', lambda m: conv(m, False), md)
+
 def render_notebook(nb) -> str:
     nb = nbformat.from_dict(nb)
     for c in nb.cells:      # the nbdev directives are for the exporter, not the reader
         if c.cell_type == 'code':
             c.source = '\n'.join(l for l in c.source.splitlines() if not l.startswith('#|'))
             c.setdefault('execution_count', None)   # nbdev_clean drops it; nbformat's schema wants it
+        else: c.source = tex_to_mathml(c.source)
     nb.cells = [c for c in nb.cells if not (c.cell_type == 'code' and not c.source.strip() and not c.get('outputs'))]
     body,_ = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
     return fix_links(body)
@@ -106,8 +119,12 @@ def api_page(mod_name:str) -> tuple:
     return body,len(items)
 
 def build(out:Path) -> Path:
+    out = out.resolve()
+    if out == ROOT or out in ROOT.parents or (out.exists() and any(out.iterdir()) and not (out/MARK).exists()):
+        sys.exit(f'{out} is not a site folder this script made (no {MARK} in it): give an empty or new folder for --out')
     if out.exists(): shutil.rmtree(out)
     (out/'api').mkdir(parents=True)
+    (out/MARK).write_text('made by tools/build_site.py: replaced whole at each build\n')
     nbs = notebooks()
     info = []
     for p in nbs:

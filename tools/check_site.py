@@ -45,7 +45,8 @@ def check(site:Path, browser:str|None) -> int:
                 if u.scheme != 'file': continue          # links out of the site (GitHub, papers) are not checked offline
                 n_link += 1
                 target = Path(unquote(u.path))
-                if not target.exists(): fails.append(f'{rel}: broken link to {target.relative_to(site) if target.is_relative_to(site) else target}')
+                if not target.resolve().is_relative_to(site.resolve()): fails.append(f'{rel}: link out of the site to {target} (a 404 once published)')
+                elif not target.exists(): fails.append(f'{rel}: broken link to {target.relative_to(site) if target.is_relative_to(site) else target}')
                 elif u.fragment and target.suffix == '.html': seen.setdefault(('frag', target.resolve()), set()).add((u.fragment, str(rel)))
             pg.close()
         b.close()
