@@ -13,7 +13,7 @@ from torch import nn
 from .learner import TrainCB
 
 # %% auto #0
-__all__ = ['fashion_32', 'ddpm_schedule', 'ddpm_step', 'noisify', 'sample', 'DDPMCB', 'ddpm_unet', 'collate_ddpm', 'dl_ddpm', 'UNet', 'init_ddpm', 'ddpm_learner', 'ddpm_v2_path', 'ddpm_v2_settings', 'train_ddpm_v2', 'get_ddpm_v2', 'linear_sched', 'abar', 'inv_abar', 'cos_sched', 'collate_noisify', 'fashion_diffusion_data', 'diffusion_settings', 'train_diffusion', 'train_ddpm_v3', 'noisify_cos', 'train_ddpm_cos', 'scalings', 'noisify_karras', 'fashion_sig_data', 'train_karras', 'denoise', 'Denoiser']
+__all__ = ['fashion_32', 'ddpm_schedule', 'ddpm_step', 'noisify', 'sample', 'DDPMCB', 'ddpm_unet', 'collate_ddpm', 'dl_ddpm', 'UNet', 'init_ddpm', 'DivergenceCB', 'ddpm_learner', 'ddpm_v2_path', 'ddpm_v2_settings', 'train_ddpm_v2', 'get_ddpm_v2', 'linear_sched', 'abar', 'inv_abar', 'cos_sched', 'collate_noisify', 'fashion_diffusion_data', 'diffusion_settings', 'train_diffusion', 'train_ddpm_v3', 'noisify_cos', 'train_ddpm_cos', 'scalings', 'noisify_karras', 'fashion_sig_data', 'train_karras', 'denoise', 'Denoiser']
 
 # %% ../nbs/11_ddpm_v1.ipynb #c1f2107e
 def fashion_32(x):
@@ -100,7 +100,7 @@ from torch.utils.data import DataLoader, default_collate
 from .accel import AccelerateCB, MixedPrecision
 from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, model_path, tensors_from
 from .conv import def_device
-from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, ProgressCB, TimeEstimateCB, checkpoint_metadata, load_model, provenance, save_model
+from .learner import Callback, CheckpointCB, DeviceCB, Learner, MetricsCB, ProgressCB, TimeEstimateCB, checkpoint_metadata, load_model, provenance, save_model
 from .sgd import BatchSchedCB
 
 # %% ../nbs/12_ddpm_v2.ipynb #0a22a195
@@ -132,8 +132,21 @@ def init_ddpm(model):
     return model
 
 # %% ../nbs/12_ddpm_v2.ipynb #1deb7518
+class DivergenceCB(Callback):
+    "Stop a fit whose training loss is not finite for `patience` batches in a row, with an error saying what to try."
+    def __init__(self, patience:int=3): self.patience = patience
+    def before_fit(self, learn): self.bad = 0
+    def after_batch(self, learn):
+        if not learn.training: return
+        if torch.isfinite(learn.loss).item(): self.bad = 0; return
+        self.bad += 1
+        if self.bad >= self.patience: raise FloatingPointError(
+            f'The training loss has been {learn.loss.item()} for {self.bad} batches in a row (epoch {learn.epoch}, batch {learn.iter}): '
+            'the fit diverged. Lower the learning rate, or train in fp32 (precision="fp32"); a resume file holds the last state saved before.')
+
 def ddpm_learner(model, dls, lr:float, epochs:int, cbs=(), device=None, precision=None, accelerate:bool=False):
-    """A Learner for a noise-predicting `model`: MSE, Adam with eps=1e-5, one-cycle `lr` over `epochs`, on `device`
+    """A Learner for a noise-predicting `model`: MSE, Adam with eps=1e-5, one-cycle `lr` over `epochs`, stopped if it diverges
+    (`DivergenceCB`), on `device`
     (default `def_device`) in mixed `precision` (None: the best there; 'fp32', 'bf16' or 'fp16'), or through Accelerate
     (`accelerate=True`: one process, or several under `accelerate launch`, each taking its share of the batches)."""
     if accelerate:
@@ -141,7 +154,8 @@ def ddpm_learner(model, dls, lr:float, epochs:int, cbs=(), device=None, precisio
         run,n_batches = [acc],math.ceil(len(dls.train)/acc.acc.num_processes)   # the batches each process will see
     else: run,n_batches = [DeviceCB(device), MixedPrecision(dtype=precision)],len(dls.train)
     sched_cb = BatchSchedCB(partial(optim.lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*n_batches))
-    return Learner(model, dls, nn.MSELoss(), lr=lr, cbs=[*run, MetricsCB(), sched_cb, *cbs], opt_func=partial(optim.Adam, eps=1e-5))
+    return Learner(model, dls, nn.MSELoss(), lr=lr, cbs=[*run, MetricsCB(), sched_cb, DivergenceCB(), *cbs],
+                   opt_func=partial(optim.Adam, eps=1e-5))
 
 def ddpm_v2_path(scale:str|None=None) -> Path:
     "Where the DDPM v2 checkpoint lives: at full scale the one that ships in `miniai/models/`, at test scale the cache's."
