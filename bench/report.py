@@ -121,8 +121,8 @@ def sec_karras(quick, device):
     from miniai import zoo
     from miniai.diffusion import Denoiser
     from miniai.sampling import sample_euler, sample_euler_ancestral, sample_heun, sample_lms, sigmas_karras
-    try: model = zoo.load('karras', device); sd = float(model.meta['sig_data'])
-    except FileNotFoundError: model,sd = _ddpm_model(device),0.66     # no Karras model here: any UNet makes the same comparison
+    try: model = zoo.load('karras', device); sd = float(model.meta['sig_data']); src = 'the shipped Karras model'
+    except FileNotFoundError: model,sd,src = _ddpm_model(device),0.66,'DDPM v2 UNet, no Karras model shipped'  # any UNet compares the samplers
     den = Denoiser(model, sd)
     n,steps = (4, 6) if quick else (64, 25)
     σs = sigmas_karras(steps, device=device)
@@ -143,7 +143,7 @@ def sec_karras(quick, device):
             d = (run_ours()-run_theirs()).abs().max().item()
         calls = 2*steps-1 if nm == 'heun' else steps
         rows.append(row(f'{nm}, {steps} steps ({calls} calls), {n} images: ours vs k-diffusion, same denoiser', 1000*t['ours']/calls, 1000*t['theirs']/calls,
-                        'ms/call', f'max difference {d:.1e}'))
+                        'ms/call', f'max difference {d:.1e}', note=f'denoiser: {src}'))
     return rows
 
 def sec_data(quick, device):
