@@ -7,7 +7,7 @@
     python tools/train_model.py ddpm_v3                 # DDPM v3: inputs in -0.5..0.5, betamax 0.01 (14_ddpm_v3)
     python tools/train_model.py ddpm_cos                # the continuous-time cosine model (16_cosine)
     python tools/train_model.py karras                  # the Karras-preconditioned model (17_karras)
-    python tools/train_model.py karras --epochs 12      # fewer epochs than the course's (the metadata says so)
+    python tools/train_model.py karras --epochs 12 --lr 5e-3   # other settings than the course's (the metadata says so)
 
 It runs the same training function as the model's notebook, with the course's settings, and writes the state dict as
 safetensors with its provenance (settings, seed, git commit, this command, device, wall time, metrics). A run that is
@@ -22,10 +22,13 @@ def main():
     p.add_argument('name', choices=sorted(MODELS))
     p.add_argument('--epochs', type=int, default=None,
                    help="train for this many epochs instead of the course's (the metadata records it, and its scale reads 'custom')")
+    p.add_argument('--lr', type=float, default=None,
+                   help="peak learning rate of the one-cycle schedule instead of the course's (recorded in the metadata; scale 'custom')")
     a = p.parse_args()
     if a.epochs is not None and a.epochs < 1: p.error(f'--epochs must be at least 1, not {a.epochs}')
+    if a.lr is not None and not 0 < a.lr < 1: p.error(f'--lr must be between 0 and 1, not {a.lr}')
     os.environ['MINIAI_SCALE'] = 'full'
-    kw = {} if a.epochs is None else dict(epochs=a.epochs)
+    kw = {k:v for k,v in dict(epochs=a.epochs, lr=a.lr).items() if v is not None}
     os.environ.setdefault('MINIAI_COMMAND', ' '.join(['python tools/train_model.py', a.name, *(f'--{k} {v}' for k,v in kw.items())]))
     path = train(a.name, **kw)
     print(f'saved {path}')
