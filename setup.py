@@ -16,6 +16,7 @@ lic = licenses[cfg['license']]
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 course_requirements = cfg.get('course_requirements', '').split()
+track_requirements = cfg.get('track_requirements', '').split()
 
 setuptools.setup(
     name=cfg['lib_name'], version=cfg['version'], description=cfg['description'],
@@ -29,7 +30,7 @@ setuptools.setup(
                 ['Programming Language :: Python :: ' + v for v in py_versions[py_versions.index(min_python):]],
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True, zip_safe=False,
-    install_requires=requirements, extras_require={'dev': dev_requirements, 'course': course_requirements},
+    install_requires=requirements, extras_require={'dev': dev_requirements, 'course': course_requirements, 'track': track_requirements},
     python_requires='>=' + min_python,
     entry_points={'console_scripts': cfg.get('console_scripts', '').split(),
                   'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
