@@ -242,12 +242,13 @@ def diffusion_settings(full:bool|None=None) -> dict:
     return ddpm_v2_settings(True) if full else dict(n_trn=1024, n_val=256, epochs=2, lr=5e-3, bs=128)
 
 def train_diffusion(noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:float=1., get_model=None, device=None,
-                    precision=None, accelerate:bool=False, **settings):
+                    precision=None, accelerate:bool=False, data=None, **settings):
     """Train `get_model()` (default: DDPM v2's initialised UNet), built after seeding with `seed`, on Fashion-MNIST batches
-    `noisify_fn(x0)` with `ddpm_learner` (on `device`, in `precision`, or with `accelerate`; `diffusion_settings()`
+    (or on `data`: training and validation image tensors in -`scale`..`scale`, e.g. CIFAR-10's) `noisify_fn(x0)` with `ddpm_learner` (on `device`, in `precision`, or with `accelerate`; `diffusion_settings()`
     overridden by `settings`); `learn.meta` records the settings, seed, input range, time, validation loss and where the fit began."""
     st = {**diffusion_settings(), **settings}
-    xtrn,xval = fashion_diffusion_data(st['n_trn'], st['n_val'], scale)
+    if data is None: xtrn,xval = fashion_diffusion_data(st['n_trn'], st['n_val'], scale)
+    else: xtrn,xval = data[0][:st['n_trn']],data[1][:st['n_val']]
     col = collate_noisify(noisify_fn)
     dls = DataLoaders(DataLoader(TensorDS(xtrn), st['bs'], shuffle=True, collate_fn=col),
                       DataLoader(TensorDS(xval), st['bs'], shuffle=False, collate_fn=col))
@@ -258,7 +259,7 @@ def train_diffusion(noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:floa
     t0 = time.perf_counter()
     learn.fit(st['epochs'])
     secs = ckpt[0].seconds if ckpt else time.perf_counter()-t0
-    learn.meta = dict(st, seed=seed, input_range=f'-{scale:g}..{scale:g}', size=32, seconds=round(secs), scale=next((k for k in ('full', 'test') if st == diffusion_settings(k == 'full')), 'custom'),
+    learn.meta = dict(st, seed=seed, input_range=f'-{scale:g}..{scale:g}', size=xtrn.shape[-1], seconds=round(secs), scale=next((k for k in ('full', 'test') if st == diffusion_settings(k == 'full')), 'custom'),
                       val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
     if ckpt: learn.meta.update(ckpt[0].provenance)
     return learn
