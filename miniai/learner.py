@@ -378,8 +378,14 @@ class CheckpointCB(Callback):
         if self.provenance['git_commit'] != now['git_commit']: self.provenance['resumed_at_commit'] = now['git_commit']
         print(f'Resuming from {self.path}: {st["epoch"]+1} of {learn.n_epochs} epochs done ({st["seconds"]:.0f} s of training).')
 
+    def _main(self, learn) -> bool:
+        "Whether this is the process that writes: the only one, or the main one of a fit that `AccelerateCB` (09) spreads over several."
+        acc = next((cb.acc for cb in learn.cbs if hasattr(cb, 'acc')), None)
+        return acc is None or acc.is_main_process
+
     def after_epoch(self, learn):   # after the training half and after the validation half of each epoch
         self.seconds = self.done + time.perf_counter() - self.start
+        if not self._main(learn): return      # every process resumes from the file; only the main one writes it
         st = dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epoch=learn.epoch, n_epochs=learn.n_epochs,
                   rng=torch.get_rng_state(), seconds=self.seconds, provenance=self.provenance,
                   cbs={k:o.state_dict() for k,o in _stateful(learn).items()})
@@ -387,7 +393,7 @@ class CheckpointCB(Callback):
 
     def after_fit(self, learn):
         self.seconds = self.done + time.perf_counter() - self.start
-        self.path.unlink(missing_ok=True)
+        if self._main(learn): self.path.unlink(missing_ok=True)
 
 def _fmt_secs(s:float) -> str: return f'{s:.0f} s' if s < 90 else f'{s/60:.0f} min' if s < 5400 else f'{s/3600:.1f} h'
 
