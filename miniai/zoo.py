@@ -62,7 +62,7 @@ MODELS = {c.name:c for c in [
               ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',), shipped=False),
     ModelCard('karras', 'karras', '17_karras', 'the v2 UNet with Karras preconditioning (inputs in -1..1, its σ_data in the metadata)',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_karras',
-              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'sig_data'), ('val_loss',), shipped=False),
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'sig_data'), ('val_loss',)),
     ModelCard('cifar_classifier', 'cifar_resnet', '23_cifar', 'the CIFAR-10 ResNet (inputs 32x32 RGB in -1..1) whose features the CIFAR FID uses',
               'miniai.cifar:cifar_classifier_from', 'miniai.cifar:train_cifar_classifier',
               ('epochs', 'bs', 'lr', 'nfs', 'nbks', 'drop', 'n_train', 'input_range'), ('accuracy',), dtype='float16', shipped=False),
