@@ -103,6 +103,7 @@ class Learner:
         "Train for `n_epochs`, with the extra callbacks `cbs` for this call only."
         cbs = fc.L(cbs)
         for cb in cbs: self.cbs.append(cb)
+        self._seen = None   # a callback's order or methods may have changed since the last fit
         try:
             self.n_epochs = n_epochs
             self.epochs = range(n_epochs)
@@ -112,11 +113,22 @@ class Learner:
         finally:
             for cb in cbs: self.cbs.remove(cb)
 
-    def __getattr__(self, name):
-        if name in ('predict','get_loss','backward','step','zero_grad'): return partial(self.callback, name)
-        raise AttributeError(name)
+    def predict(self): self.callback('predict')
+    def get_loss(self): self.callback('get_loss')
+    def backward(self): self.callback('backward')
+    def step(self): self.callback('step')
+    def zero_grad(self): self.callback('zero_grad')
 
-    def callback(self, method_nm:str): run_cbs(self.cbs, method_nm, self)
+    _seen = None   # the callbacks `_methods` was built for
+    def callback(self, method_nm:str):
+        "`run_cbs` for this learner, with each event's methods looked up and sorted once per list of callbacks and fit."
+        cbs = tuple(self.cbs)
+        if cbs != self._seen: self._seen,self._methods = cbs,{}
+        methods = self._methods.get(method_nm)
+        if methods is None:
+            methods = self._methods[method_nm] = [m for cb in sorted(cbs, key=attrgetter('order'))
+                                                   if (m := getattr(cb, method_nm, None)) is not None]
+        for m in methods: m(self)
 
     @property
     def training(self): return self.model.training
