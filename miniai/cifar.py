@@ -6,19 +6,15 @@ import io, pickle, tarfile, time
 from functools import partial
 import fastcore.all as fc
 import numpy as np, torch
-import torch.nn.functional as F
 from PIL import Image
-from torch import nn, optim
-from torch.optim import lr_scheduler
-from .accel import MixedPrecision
+from torch import nn
 from .activations import set_seed
 from .augment import tfm_batch
 from .conv import def_device
-from .datasets import DataLoaders, DatasetNotFoundError, find_dataset, full_scale, model_path
+from .datasets import DataLoaders, DatasetNotFoundError, find_dataset, full_scale
 from .init import BatchTransformCB
-from .learner import CheckpointCB, DeviceCB, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner
-from .sgd import BatchSchedCB
-from .tinyimagenet import get_tiny_model, tiny_batch_aug
+from .learner import TrainLearner
+from .tinyimagenet import fit_classifier, get_tiny_model, tiny_batch_aug
 from .unet import EmbUNetModel
 
 # %% auto #0
@@ -104,37 +100,17 @@ def train_cifar_classifier(seed:int|None=42, checkpoint=None, device=None, progr
                         f'widths {s["nfs"]}, blocks per stage {s["nbks"]}, on {device}.')
     if seed is not None: set_seed(seed)
     model = get_tiny_model(s['nfs'], s['nbks'], drop=s['drop'], n_out=10)
-    metrics = MetricsCB(accuracy=MulticlassAccuracy())
-    sched = partial(lr_scheduler.OneCycleLR, max_lr=s['lr'], total_steps=s['epochs']*len(dls.train))
-    cbs = [DeviceCB(device), metrics, BatchSchedCB(sched), MixedPrecision(), *fc.L(cbs),
-           BatchTransformCB(partial(tfm_batch, tfm_x=tiny_batch_aug), on_val=False)]
-    if checkpoint is not None: cbs.append(ckpt := CheckpointCB(checkpoint))
-    if quiet: metrics._log = fc.noop
-    else: cbs += [TimeEstimateCB()] + ([ProgressCB(plot=True)] if progress else [])
-    learn = TrainLearner(model, dls, F.cross_entropy, lr=s['lr'], cbs=cbs, opt_func=partial(optim.AdamW, eps=1e-5))
-    t0 = time.time()
-    learn.fit(s['epochs'])
+    cbs = [*fc.L(cbs), BatchTransformCB(partial(tfm_batch, tfm_x=tiny_batch_aug), on_val=False)]
+    learn = fit_classifier(model, dls, s['epochs'], s['lr'], device, cbs, checkpoint, progress, quiet)   # as 18 trains
     learn.meta = dict(scale=scale, epochs=s['epochs'], bs=s['bs'], lr=s['lr'], nfs=','.join(map(str, s['nfs'])),
                       nbks=','.join(map(str, s['nbks'])), drop=s['drop'], n_train=n, input_range='-1..1', data=cifar_source()[1],
-                      accuracy=round(float(metrics.all_metrics['accuracy'].compute()), 4), seed=seed, device=str(device),
-                      seconds=round(ckpt.seconds if checkpoint is not None else time.time()-t0),
-                      arch='miniai.tinyimagenet.get_tiny_model(nfs, nbks, drop=drop, n_out=10)')
-    if checkpoint is not None: learn.meta.update(ckpt.provenance)
+                      seed=seed, arch='miniai.tinyimagenet.get_tiny_model(nfs, nbks, drop=drop, n_out=10)', **learn.meta)
     return learn
 
 def get_cifar_classifier(device=None, train_if_missing:bool=True) -> nn.Module:
-    "The classifier of the current scale: at full scale the shipped one (`zoo`), at test scale a small one in the cache; trained first if missing."
+    "The classifier of the current scale (`zoo.get`): at full scale the shipped one, at test scale a small one in the cache; trained first if missing."
     from miniai import zoo
-    from miniai.learner import provenance, save_model
-    if full_scale():
-        if train_if_missing and not zoo.card('cifar_classifier').path.is_file(): zoo.train('cifar_classifier')
-        return zoo.load('cifar_classifier', device)
-    path = model_path('cifar_resnet', 'test')
-    if not path.is_file():
-        if not train_if_missing: raise FileNotFoundError(f'No CIFAR-10 classifier at {path}: run nbs/23_cifar.ipynb to make it.')
-        learn = train_cifar_classifier(progress=False, device=device)
-        save_model(learn.model, path, metadata={**learn.meta, **provenance(device if device is not None else def_device)}, dtype=torch.float16)
-    return zoo.load('cifar_classifier', device, path=path)
+    return zoo.get('cifar_classifier', device, train_if_missing=train_if_missing, progress=full_scale())
 
 # %% ../nbs/23_cifar.ipynb #f8d3774c
 @torch.no_grad()

@@ -31,7 +31,7 @@ from .sgd import BatchSchedCB
 __all__ = ['TINY_URL', 'TINY_ARCHIVES', 'TINY_RUNS', 'tiny_complete', 'unpack_tiny', 'tiny_imagenet', 'TinyDS', 'TinyValDS',
            'read_rgb', 'TfmDS', 'WnidToId', 'tiny_names', 'tiny_stats', 'TinyTfm', 'item_tfms', 'tiny_dls',
            'tiny_batch_aug', 'res_blocks', 'preact_conv', 'PreResBlock', 'get_tiny_model', 'tiny_settings',
-           'train_tiny_classifier', 'tiny_model_from', 'get_tiny_classifier']
+           'fit_classifier', 'train_tiny_classifier', 'tiny_model_from', 'get_tiny_classifier']
 
 # %% ../nbs/18_tinyimagenet.ipynb #afeb25eb
 TINY_URL = 'http://cs231n.stanford.edu/tiny-imagenet-200.zip'
@@ -248,6 +248,23 @@ def tiny_settings(run:str='base') -> dict:
     if not full_scale(): s.update(epochs=4, bs=64, nfs=(8,16,32,64,128), n_classes=10, n_per_class=200, n_val_per_class=50)
     return s
 
+def fit_classifier(model, dls, epochs:int, lr:float, device, cbs=(), checkpoint=None, progress:bool=True, quiet:bool=False) -> TrainLearner:
+    """Fit `model` on `dls` for `epochs` as the image classifiers of 18 and 23 train: cross-entropy, AdamW, one-cycle to
+    `lr`, mixed precision, accuracy; `cbs` after those; `checkpoint`: resume file. `learn.meta` has what it reached."""
+    metrics = MetricsCB(accuracy=MulticlassAccuracy())
+    sched = partial(lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*len(dls.train))
+    cbs = [DeviceCB(device), metrics, BatchSchedCB(sched), MixedPrecision(), *fc.L(cbs)]
+    if checkpoint is not None: cbs.append(ckpt := CheckpointCB(checkpoint))
+    if quiet: metrics._log = fc.noop
+    else: cbs += [TimeEstimateCB()] + ([ProgressCB(plot=True)] if progress else [])
+    learn = TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=cbs, opt_func=partial(optim.AdamW, eps=1e-5))
+    t0 = time.time()
+    learn.fit(epochs)
+    learn.meta = dict(accuracy=round(float(metrics.all_metrics['accuracy'].compute()), 4), device=str(device),
+                      seconds=round(ckpt.seconds if checkpoint is not None else time.time()-t0))
+    if checkpoint is not None: learn.meta.update(ckpt.provenance)
+    return learn
+
 def train_tiny_classifier(run:str='base', path=None, device=None, seed:int|None=42, progress:bool=True, quiet:bool=False,
                           checkpoint=None, cbs=None, **kwargs) -> Learner:
     "Train the Tiny ImageNet ResNet of `run` (`tiny_settings(run)`, updated with `kwargs`); `learn.meta` says how; `checkpoint`: resume file."
@@ -261,24 +278,13 @@ def train_tiny_classifier(run:str='base', path=None, device=None, seed:int|None=
                         f'images of {len(dls.wnids)} classes, batch size {s["bs"]}, widths {s["nfs"]}, blocks per stage {s["nbks"] or 1}, '
                         f'{"pre-activation, " if s["pre"] else ""}{s["aug"]} augmentation, on {device}.')
     model = get_tiny_model(s['nfs'], s['nbks'], pre=s['pre'], drop=s['drop'], n_out=len(dls.wnids))
-    sched = partial(lr_scheduler.OneCycleLR, max_lr=s['lr'], total_steps=s['epochs']*len(dls.train))
-    metrics = MetricsCB(accuracy=MulticlassAccuracy())
-    cbs = [DeviceCB(device), metrics, BatchSchedCB(sched), MixedPrecision(), *fc.L(cbs)]
-    if s['aug'] == 'batch': cbs.append(BatchTransformCB(partial(tfm_batch, tfm_x=tiny_batch_aug), on_val=False))
-    if checkpoint is not None: cbs.append(ckpt := CheckpointCB(checkpoint))
-    if quiet: metrics._log = fc.noop
-    else: cbs += [TimeEstimateCB()] + ([ProgressCB(plot=True)] if progress else [])
-    learn = TrainLearner(model, dls, F.cross_entropy, lr=s['lr'], cbs=cbs, opt_func=partial(optim.AdamW, eps=1e-5))
-    t0 = time.time()
-    learn.fit(s['epochs'])
+    if s['aug'] == 'batch': cbs = [*fc.L(cbs), BatchTransformCB(partial(tfm_batch, tfm_x=tiny_batch_aug), on_val=False)]
+    learn = fit_classifier(model, dls, s['epochs'], s['lr'], device, cbs, checkpoint, progress, quiet)
     fmt = lambda v: ','.join(f'{o:.5f}' for o in v.tolist())
     learn.meta = dict(run=run, scale=scale, epochs=s['epochs'], bs=s['bs'], lr=s['lr'], nfs=','.join(map(str, s['nfs'])),
                       nbks=','.join(map(str, s['nbks'] or [])), pre=s['pre'], aug=s['aug'], drop=s['drop'], n_classes=len(dls.wnids),
                       n_train=len(dls.train.dataset), n_val=len(dls.valid.dataset), mean=fmt(dls.stats[0]), std=fmt(dls.stats[1]),
-                      accuracy=round(float(metrics.all_metrics['accuracy'].compute()), 4), seed=seed, device=str(device),
-                      seconds=round(ckpt.seconds if checkpoint is not None else time.time()-t0),
-                      arch='miniai.tinyimagenet.get_tiny_model(nfs, nbks, pre, drop=drop, n_out=n_classes)')
-    if checkpoint is not None: learn.meta.update(ckpt.provenance)
+                      seed=seed, arch='miniai.tinyimagenet.get_tiny_model(nfs, nbks, pre, drop=drop, n_out=n_classes)', **learn.meta)
     return learn
 
 def tiny_model_from(meta:dict) -> nn.Module:
@@ -289,17 +295,6 @@ def tiny_model_from(meta:dict) -> nn.Module:
 
 # %% ../nbs/18_tinyimagenet.ipynb #c9317102
 def get_tiny_classifier(device=None, train_if_missing:bool=True) -> nn.Module:
-    "The classifier of the current scale: at full scale the shipped one (`zoo`), at test scale a small one in the cache; trained first if missing."
+    "The classifier of the current scale (`zoo.get`): at full scale the shipped one, at test scale a small one in the cache; trained first if missing."
     from miniai import zoo
-    from miniai.datasets import model_path
-    from miniai.learner import provenance, save_model
-    if full_scale():
-        if train_if_missing and not zoo.card('tiny_classifier').path.is_file(): zoo.train('tiny_classifier')
-        return zoo.load('tiny_classifier', device)
-    path = model_path('tiny_resnet', 'test')
-    if not path.is_file():
-        if not train_if_missing: raise FileNotFoundError(f'No Tiny ImageNet classifier at {path}: run nbs/18_tinyimagenet.ipynb to make it.')
-        print(f'No Tiny ImageNet classifier at {path}: training the test-scale one (a minute or two) and saving it there.')
-        learn = train_tiny_classifier('base', progress=False, device=device)
-        save_model(learn.model, path, metadata={**learn.meta, **provenance(device if device is not None else def_device)}, dtype=torch.float16)
-    return zoo.load('tiny_classifier', device, path=path)
+    return zoo.get('tiny_classifier', device, train_if_missing=train_if_missing, progress=full_scale())

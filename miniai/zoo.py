@@ -9,12 +9,12 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .datasets import fit_state_path, model_path, models_dir, run_info, run_time, shipped_models_dir
+from .datasets import full_scale, fit_state_path, model_path, models_dir, run_info, run_time, shipped_models_dir
 from .learner import checkpoint_metadata, load_model, save_model
 
 # %% auto #0
 __all__ = ['PROVENANCE', 'MODELS', 'ModelCard', 'build_fashion_classifier', 'build_ddpm_v2', 'build_tiny_classifier', 'card',
-           'load', 'resume_path', 'train']
+           'load', 'resume_path', 'train', 'get']
 
 # %% ../nbs/12a_zoo.ipynb #25479104
 PROVENANCE = ('git_commit', 'command', 'device', 'torch', 'date', 'seconds', 'seed')
@@ -121,3 +121,18 @@ def train(name:str, path=None, **kwargs) -> Path:
     path = Path(path) if path is not None else c.path
     save_model(learn.model, path, metadata=learn.meta, dtype=getattr(torch, c.dtype))
     return path
+
+def get(name:str, device=None, path=None, train_if_missing:bool=True, **train_kw) -> nn.Module:
+    """The model `name` of the current scale, in eval mode on `device`: at full scale the shipped file, at test scale a
+    small one in the user cache (or the checkpoint at `path`); trained with `train_kw` and saved there first if missing."""
+    c = card(name)
+    full = full_scale()
+    if path is None: path = c.path if full else model_path(c.file, 'test')
+    path = Path(path)
+    if not path.is_file() and not (full and path == c.path):   # a missing shipped file: `load` says how to restore it
+        if not train_if_missing: raise FileNotFoundError(
+            f'No {name} model at {path}: run nbs/{c.notebook}.ipynb, or call zoo.get({name!r}) to train one and save it there.')
+        print(f'No {name} model at {path}: training one now ({"full" if full else "test"} scale) and saving it there.')
+        if device is not None: train_kw['device'] = device
+        train(name, path, **train_kw)
+    return load(name, device, path=path)
