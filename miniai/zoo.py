@@ -132,7 +132,8 @@ def get(name:str, device=None, path=None, train_if_missing:bool=True, **train_kw
     if not path.is_file() and not (full and path == c.path):   # a missing shipped file: `load` says how to restore it
         if not train_if_missing: raise FileNotFoundError(
             f'No {name} model at {path}: run nbs/{c.notebook}.ipynb, or call zoo.get({name!r}) to train one and save it there.')
-        print(f'No {name} model at {path}: training one now ({"full" if full else "test"} scale) and saving it there.')
+        how = f'{"full" if full else "test"} scale' + ''.join(f', {k}={v}' for k,v in train_kw.items())
+        print(f'No {name} model at {path}: training one now ({how}) and saving it there.')
         if device is not None: train_kw['device'] = device
         train(name, path, **train_kw)
     return load(name, device, path=path)
