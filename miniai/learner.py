@@ -119,16 +119,14 @@ class Learner:
     def step(self): self.callback('step')
     def zero_grad(self): self.callback('zero_grad')
 
-    _seen = None   # the callbacks `_methods` was built for
+    _seen = None   # the callbacks `_has` was built for
     def callback(self, method_nm:str):
-        "`run_cbs` for this learner, with each event's methods looked up and sorted once per list of callbacks and fit."
+        "`run_cbs` for this learner: which callbacks have `method_nm`, in order, is worked out once per list of callbacks and fit."
         cbs = tuple(self.cbs)
-        if cbs != self._seen: self._seen,self._methods = cbs,{}
-        methods = self._methods.get(method_nm)
-        if methods is None:
-            methods = self._methods[method_nm] = [m for cb in sorted(cbs, key=attrgetter('order'))
-                                                   if (m := getattr(cb, method_nm, None)) is not None]
-        for m in methods: m(self)
+        if cbs != self._seen: self._seen,self._has = cbs,{}
+        has = self._has.get(method_nm)
+        if has is None: has = self._has[method_nm] = [cb for cb in sorted(cbs, key=attrgetter('order')) if hasattr(cb, method_nm)]
+        for cb in has: getattr(cb, method_nm)(self)   # looked up now: a callback may have replaced it (AccelerateCB silences ProgressCB)
 
     @property
     def training(self): return self.model.training
