@@ -46,10 +46,10 @@ def out_dir(path, create:bool=True) -> Path:
     return p
 
 # %% ../nbs/30_cli.ipynb #b6eb3280
-# the zoo's diffusion models, the best first by the demo's own measure (FID of 256 samples, 2-core CPU, this session's models):
-# ddpm_v2 with DDIM 50 steps 41.3; karras (12 epochs at lr 5e-3) 51.9 with Euler ancestral 50, 53.4 Heun 25, 53.7 LMS 50,
-# 54.5 Euler 50. ddpm_cos and ddpm_v3 are not trained yet: measure them, then rank them here.
-DIFFUSION_MODELS = ('ddpm_v2', 'karras', 'ddpm_cos', 'ddpm_v3')
+# the zoo's diffusion models, the best first by the demo's own measure (FID of 256 samples, 2-core CPU):
+# ddpm_v2 (25 epochs) with DDIM 50 steps 41.3; ddpm_v3 (12 epochs) with DDIM 50 49.2; karras (12 epochs at lr 5e-3)
+# 51.9 with Euler ancestral 50, 53.4 Heun 25, 53.7 LMS 50, 54.5 Euler 50. ddpm_cos is not trained yet: measure it, then rank it.
+DIFFUSION_MODELS = ('ddpm_v2', 'ddpm_v3', 'karras', 'ddpm_cos')
 
 def model_kind(meta:dict) -> str:
     "How a diffusion checkpoint samples, from its metadata: 'karras' (a denoiser), 'cosine' (continuous t) or 'ddpm' (1000 steps)."

@@ -56,7 +56,7 @@ MODELS = {c.name:c for c in [
               dtype='float16', shipped=False),
     ModelCard('ddpm_v3', 'ddpm_v3', '14_ddpm_v3', 'DDPM v3: the v2 UNet trained on inputs in -0.5..0.5 with the linear schedule to betamax 0.01',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_v3',
-              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'betamax'), ('val_loss',), shipped=False),
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'betamax'), ('val_loss',)),
     ModelCard('ddpm_cos', 'ddpm_cos', '16_cosine', 'the continuous-time cosine model: the v2 UNet given t in 0..1, ᾱ = cos²(t·π/2), inputs in -0.5..0.5',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_cos',
               ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',), shipped=False),
