@@ -3,12 +3,11 @@
 Both train the Fashion-MNIST CNN of notebook 02 for one epoch (235 batches of 256) from tensors on the CPU.
 Target: Learner overhead at most 3% per batch (the [main-job] issue).   Run: MINIAI_DATA=../shared/data python bench/bench_learner.py
 """
-import statistics, time
+import statistics, time, timeit
 import torch, torch.nn.functional as F
 from torch import nn
 from miniai.datasets import load_fashion_mnist, tensors_from, DataLoaders
 from miniai.conv import conv
-import timeit
 from miniai.learner import Callback, Learner, TrainCB, DeviceCB, MetricsCB, MulticlassAccuracy, run_cbs
 
 def get_model():
