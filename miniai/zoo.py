@@ -59,7 +59,7 @@ MODELS = {c.name:c for c in [
               ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'betamax'), ('val_loss',)),
     ModelCard('ddpm_cos', 'ddpm_cos', '16_cosine', 'the continuous-time cosine model: the v2 UNet given t in 0..1, ᾱ = cos²(t·π/2), inputs in -0.5..0.5',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_cos',
-              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',), shipped=False),
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range'), ('val_loss',)),
     ModelCard('karras', 'karras', '17_karras', 'the v2 UNet with Karras preconditioning (inputs in -1..1, its σ_data in the metadata)',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_karras',
               ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'sig_data'), ('val_loss',)),
