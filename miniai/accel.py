@@ -191,7 +191,7 @@ class AccelerateCB(TrainCB):
         for cb in learn.cbs:
             if isinstance(cb, MetricsCB): cb._log = fc.noop
             if isinstance(cb, ProgressCB):
-                for e in ('before_fit', 'before_epoch', 'after_batch', 'after_epoch'): setattr(cb, e, fc.noop)
+                for e in ('before_fit', 'before_epoch', 'after_batch', 'after_epoch', 'load_state_dict'): setattr(cb, e, fc.noop)
 
     def backward(self, learn): self.acc.backward(learn.loss)
     def step(self, learn):

@@ -105,7 +105,7 @@ class Learner:
         for cb in cbs: self.cbs.append(cb)
         self._seen = None   # a callback's order or methods may have changed since the last fit
         try:
-            self.n_epochs = n_epochs
+            self.n_epochs,self.validates = n_epochs,valid   # whether each epoch has a validation half (CheckpointCB asks)
             self.epochs = range(n_epochs)
             if lr is None: lr = self.lr
             if self.opt_func: self.opt = self.opt_func(self.model.parameters(), lr)
@@ -210,9 +210,10 @@ class ProgressCB(Callback):
         learn.epochs = self.mbar = master_bar(learn.epochs)
         self.first = True
         if hasattr(learn, 'metrics'): learn.metrics._log = self._log
-        self.losses,self.val_losses,self.graphs = [],[],[]
+        self.losses,self.val_losses,self.graphs,self.rows = [],[],[],[]
 
     def _log(self, d):
+        self.rows.append(d)
         if self.first:
             self.mbar.write(list(d), table=True)
             self.first = False
@@ -229,6 +230,13 @@ class ProgressCB(Callback):
         if not learn.training and self.plot and hasattr(learn, 'metrics'):
             self.val_losses.append(learn.metrics.all_metrics['loss'].compute().item())
             self._graph(learn)
+
+    def state_dict(self): return dict(rows=self.rows, losses=self.losses, val_losses=self.val_losses)
+    def load_state_dict(self, st):
+        "Show the table and the losses of the epochs before a resume (`CheckpointCB`, below) again, and carry on from them."
+        for d in st['rows']: self._log(d)
+        self.losses,self.val_losses = list(st['losses']),list(st['val_losses'])
+        if self.val_losses: self._graph(None)
 
     def _graph(self, learn):
         n = max(len(self.losses), 1)
@@ -353,23 +361,25 @@ def provenance(device=None) -> dict:
 
 # %% ../nbs/03_learner.ipynb #7daa5555
 def _stateful(learn):
-    "The callbacks' attributes that have a state dict (schedulers, scalers), by a name that survives a restart."
+    "The callbacks, and their attributes, that have a state dict (schedulers, scalers, records), by a name that survives a restart."
     res,seen = {},{}
     for cb in learn.cbs:
         nm = type(cb).__name__
         seen[nm] = seen.get(nm, -1) + 1
+        if hasattr(cb, 'state_dict') and hasattr(cb, 'load_state_dict'): res[f'{nm}.{seen[nm]}'] = cb   # a callback's own records
         for k,v in vars(cb).items():
             if hasattr(v, 'state_dict') and hasattr(v, 'load_state_dict') and not isinstance(v, nn.Module):
                 res[f'{nm}.{seen[nm]}.{k}'] = v
     return res
 
 class CheckpointCB(Callback):
-    "Save the fit's state to `path` each epoch, resume from it, delete it at the end; `provenance` is that of the first start."
+    """Save the fit's state to `path` each epoch, resume from it, delete it at the end (`keep`: keep the finished fit there,
+    and load it instead of training again); `provenance` is that of the first start."""
     order = 50   # after the callbacks that create schedulers and scalers in before_fit
-    def __init__(self, path): self.path,self.seconds,self.provenance = Path(path),0.,None
+    def __init__(self, path, keep:bool=False): self.path,self.keep,self.seconds,self.provenance = Path(path),keep,0.,None
 
     def before_fit(self, learn):
-        self.start,self.done = time.perf_counter(),0.
+        self.start,self.done,self.loaded = time.perf_counter(),0.,False
         now = provenance(next(learn.model.parameters()).device)
         self.provenance = now      # where the fit comes from; a resumed fit keeps its first part's (see below)
         if not self.path.is_file(): return
@@ -382,28 +392,42 @@ class CheckpointCB(Callback):
         for k,o in _stateful(learn).items():
             if k in st['cbs']: o.load_state_dict(st['cbs'][k])
         torch.set_rng_state(st['rng'])
-        learn.epochs = range(st['epoch']+1, learn.n_epochs)
+        self.loaded = bool(st.get('finished'))   # kept by `keep=True`: nothing left to train
+        first = learn.n_epochs if self.loaded else st['epoch']+1
+        learn.epochs = (e for e in learn.epochs if e >= first)   # through ProgressCB's bar, which then counts the epochs done
         self.done = st['seconds']
         self.provenance = dict(st['provenance'])
         if self.provenance['git_commit'] != now['git_commit']: self.provenance['resumed_at_commit'] = now['git_commit']
-        print(f'Resuming from {self.path}: {st["epoch"]+1} of {learn.n_epochs} epochs done ({st["seconds"]:.0f} s of training).')
+        if self.loaded:
+            c0,c1 = self.provenance['git_commit'][:8],now['git_commit'][:8]
+            print(f'Loaded the finished fit from {self.path} ({learn.n_epochs} epochs, {st["seconds"]:.0f} s of training, commit {c0}'
+                  + (f'; the code is now at {c1}' if c1 != c0 else '') + '): delete it to train again.')
+        else: print(f'Resuming from {self.path}: {st["epoch"]+1} of {learn.n_epochs} epochs done ({st["seconds"]:.0f} s of training).')
 
     def _main(self, learn) -> bool:
         "Whether this is the process that writes: the only one, or the main one of a fit that `AccelerateCB` (09) spreads over several."
         acc = next((cb.acc for cb in learn.cbs if hasattr(cb, 'acc')), None)
         return acc is None or acc.is_main_process
 
-    def after_epoch(self, learn):   # after the training half and after the validation half of each epoch
+    def _save(self, learn, finished=False):
         self.seconds = self.done + time.perf_counter() - self.start
         if not self._main(learn): return      # every process resumes from the file; only the main one writes it
-        st = dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epoch=learn.epoch, n_epochs=learn.n_epochs,
-                  rng=torch.get_rng_state(), seconds=self.seconds, provenance=self.provenance,
-                  cbs={k:o.state_dict() for k,o in _stateful(learn).items()})
+        st = dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epoch=learn.n_epochs-1 if finished else learn.epoch,
+                  n_epochs=learn.n_epochs, rng=torch.get_rng_state(), seconds=self.seconds, provenance=self.provenance,
+                  cbs={k:o.state_dict() for k,o in _stateful(learn).items()}, finished=finished)
         _atomic_save(self.path, partial(torch.save, st))
 
-    def after_fit(self, learn):
-        self.seconds = self.done + time.perf_counter() - self.start
-        if self._main(learn): self.path.unlink(missing_ok=True)
+    def after_epoch(self, learn):   # after the training half and after the validation half of each epoch
+        # a kept fit is saved only once its epoch is complete: stopped during its last validation, it must not be kept as finished
+        if self.keep and learn.training and getattr(learn, 'validates', False): return
+        self._save(learn)
+
+    def after_fit(self, learn):   # not after a cancelled fit: its checkpoint stays to resume from
+        if self.loaded: self.seconds = self.done      # the finished fit loaded: the file stays as it is
+        elif self.keep: self._save(learn, finished=True)
+        else:
+            self.seconds = self.done + time.perf_counter() - self.start
+            if self._main(learn): self.path.unlink(missing_ok=True)
 
 def _fmt_secs(s:float) -> str: return f'{s:.0f} s' if s < 90 else f'{s/60:.0f} min' if s < 5400 else f'{s/3600:.1f} h'
 
