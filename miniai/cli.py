@@ -46,9 +46,11 @@ def out_dir(path, create:bool=True) -> Path:
     return p
 
 # %% ../nbs/30_cli.ipynb #b6eb3280
-# the zoo's diffusion models, the best first by the demo's own measure (FID of 256 samples, 2-core CPU):
-# ddpm_v2 (25 epochs) with DDIM 50 steps 41.3; ddpm_cos (12 epochs) DDIM 50 42.1 (100 steps: 41.3); ddpm_v3 (12 epochs)
-# DDIM 50 49.2; karras (12 epochs at lr 5e-3) 51.9 with Euler ancestral 50, 53.4 Heun 25, 53.7 LMS 50, 54.5 Euler 50.
+# the zoo's diffusion models, the best first by FID of 2048 samples (seed 0, η=1, 2-core CPU; real images 3.43):
+# ddpm_v2 (25 epochs) DDIM 50 steps 23.35; ddpm_cos (12 epochs) DDIM 100 26.70, DDIM 50 30.33. At the demo's 256 samples
+# (real 21.18) the order of these two flips (ddpm_cos DDIM 50 38.48, ddpm_v2 42.47, ddpm_cos DDIM 100 41.20): noise.
+# ddpm_v3 (12 epochs) DDIM 50 49.41 and karras (12 epochs at lr 5e-3) 51.9 with Euler ancestral 50, 53.4 Heun 25,
+# 53.7 LMS 50, 54.5 Euler 50 (256 samples) come last.
 DIFFUSION_MODELS = ('ddpm_v2', 'ddpm_cos', 'ddpm_v3', 'karras')
 
 def model_kind(meta:dict) -> str:

@@ -61,16 +61,21 @@ def diff_sample(model, sz, sched, keep:bool=False, **kwargs):
     return preds if keep else x_t.float().cpu()
 
 # %% ../nbs/15_ddim.ipynb #e0ae7097
-def ddim_step(x_t, noise, abar_t, abar_t1, bbar_t, bbar_t1, eta:float, sig=None, clamp:bool|float=True):
+def ddim_step(x_t, noise, abar_t, abar_t1, bbar_t, bbar_t1, eta:float, sig=None, clamp:bool|float=True,
+              rederive:bool=True):
     """One DDIM step (Song et al. 2020, eq. 12) from ᾱ_t to ᾱ_{t-1} (`abar_t1`; b̄ = 1-ᾱ): returns `(x0_hat, x_prev)`.
     σ_t is eq. 16 times `eta` unless `sig` is given (the lesson's final loop passed a `sig` that its step ignored: pass
-    None for that behaviour). `clamp` clips x̂0 to -1..1 as diffusers' `clip_sample` does (a number: to ±that)."""
+    None for that behaviour). `clamp` clips x̂0 to -1..1 as diffusers' `clip_sample` does (a number: to ±that), and then,
+    with `rederive`, takes the ε that the clipped x̂0 implies for the direction term (diffusers' `use_clipped_model_output`)
+    so both terms of eq. 12 agree; `rederive=False` keeps the model's ε as the lesson's step does, which falls apart at a
+    few hundred steps (see the table below)."""
     if sig is None: sig = eta * ((bbar_t1/bbar_t).sqrt() * (1-abar_t/abar_t1).sqrt())
     sig = torch.as_tensor(sig, dtype=x_t.dtype, device=x_t.device).nan_to_num(0.)   # 0/0 where ᾱ_t = 1: nothing left to denoise
     x0_hat = (x_t - bbar_t.sqrt()*noise) / abar_t.sqrt()
     if clamp is not False:
         lim = 1. if clamp is True else float(clamp)
         x0_hat = x0_hat.clamp(-lim, lim)
+        if rederive: noise = torch.where(bbar_t > 0, (x_t - abar_t.sqrt()*x0_hat) / bbar_t.clamp(min=1e-12).sqrt(), noise)
     x_prev = abar_t1.sqrt()*x0_hat + (bbar_t1 - sig**2).clamp(min=0).sqrt()*noise
     if (sig > 0).any(): x_prev = x_prev + sig*torch.randn_like(x_t)
     return x0_hat, x_prev
