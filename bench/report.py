@@ -94,7 +94,7 @@ def sec_ddim(quick, device):
     from miniai.diffusion import ddpm_schedule
     from miniai.sampling import ddim_sample, ddim_step, diff_sample
     model,sched = _ddpm_model(device),ddpm_schedule()
-    n,steps = (4, 10) if quick else (64, 50)
+    n,steps = (4, 10) if quick else (256, 100)   # the [sampling] issue's measure: 256 images, 100 DDIM steps
     sz = (n, 1, 32, 32)
     ds = DDIMScheduler(num_train_timesteps=1000, beta_start=0.0001, beta_end=0.02, clip_sample=False, set_alpha_to_one=True)
     def ours(): torch.manual_seed(0); return ddim_sample(ddim_step, model, sz, steps, sched.ᾱ, eta=0., clamp=False)
