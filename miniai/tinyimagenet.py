@@ -295,6 +295,6 @@ def tiny_model_from(meta:dict) -> nn.Module:
 
 # %% ../nbs/18_tinyimagenet.ipynb #c9317102
 def get_tiny_classifier(device=None, train_if_missing:bool=True) -> nn.Module:
-    "The classifier of the current scale (`zoo.get`): at full scale the shipped one, at test scale a small one in the cache; trained first if missing."
+    "The classifier of the current scale (`zoo.get`): at full scale the shipped one, at test scale a small one in the cache; trained first if missing (at full scale: while it does not ship yet)."
     from miniai import zoo
     return zoo.get('tiny_classifier', device, train_if_missing=train_if_missing, progress=full_scale())

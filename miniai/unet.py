@@ -152,9 +152,11 @@ class EmbUNetModel(nn.Module):
         self.zero_init()
 
     def zero_init(self):
-        "Zero every resblock's second conv and the output conv: each block starts as its skip path, the model as 0."
+        "Zero every resblock's second conv and attention output and the output conv: each block starts as its skip path, the model as 0."
         for m in self.modules():
-            if isinstance(m, EmbResBlock): nn.init.zeros_(m.conv2.weight); nn.init.zeros_(m.conv2.bias)
+            if isinstance(m, EmbResBlock):
+                nn.init.zeros_(m.conv2.weight); nn.init.zeros_(m.conv2.bias)
+                if m.attn is not None: nn.init.zeros_(m.attn.proj.weight); nn.init.zeros_(m.attn.proj.bias)
         nn.init.zeros_(self.conv_out[-1].weight)
         return self
 
@@ -176,10 +178,12 @@ class EmbUNetModel(nn.Module):
         return self.conv_out(x)
 
 # %% ../nbs/20_unet.ipynb #e47effc8
+import time
 from .learner import Callback
 
 class LossRecorderCB(Callback):
-    "Record the training loss of every batch in `losses`."
-    def before_fit(self, learn): self.losses = []
+    "Record the training loss of every batch in `losses`, and in `secs` the seconds from its `before_batch` to its `after_batch` (the step)."
+    def before_fit(self, learn): self.losses,self.secs = [],[]
+    def before_batch(self, learn): self.t0 = time.perf_counter()
     def after_batch(self, learn):
-        if learn.training: self.losses.append(learn.loss.item())
+        if learn.training: self.losses.append(learn.loss.item()); self.secs.append(time.perf_counter()-self.t0)

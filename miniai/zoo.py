@@ -124,16 +124,18 @@ def train(name:str, path=None, **kwargs) -> Path:
 
 def get(name:str, device=None, path=None, train_if_missing:bool=True, **train_kw) -> nn.Module:
     """The model `name` of the current scale, in eval mode on `device`: at full scale the shipped file, at test scale a
-    small one in the user cache (or the checkpoint at `path`); trained with `train_kw` and saved there first if missing."""
+    small one in the user cache (or the checkpoint at `path`); trained with `train_kw` and saved there first if missing
+    (at full scale only a model that does not ship yet: for a shipped file that has gone missing, `load`'s error says how to restore it)."""
     c = card(name)
     full = full_scale()
     if path is None: path = c.path if full else model_path(c.file, 'test')
     path = Path(path)
-    if not path.is_file() and not (full and path == c.path):   # a missing shipped file: `load` says how to restore it
+    if not path.is_file() and not (full and path == c.path and c.shipped):   # a shipped file gone: `load` says how to restore it
         if not train_if_missing: raise FileNotFoundError(
             f'No {name} model at {path}: run nbs/{c.notebook}.ipynb, or call zoo.get({name!r}) to train one and save it there.')
         how = f'{"full" if full else "test"} scale' + ''.join(f', {k}={v}' for k,v in train_kw.items())
-        print(f'No {name} model at {path}: training one now ({how}) and saving it there.')
+        first = ' (it does not ship yet: this is its full-scale training, hours on a CPU)' if full and path == c.path else ''
+        print(f'No {name} model at {path}: training one now ({how}) and saving it there{first}.')
         if device is not None: train_kw['device'] = device
         train(name, path, **train_kw)
     return load(name, device, path=path)
