@@ -130,11 +130,12 @@ def get(name:str, device=None, path=None, train_if_missing:bool=True, **train_kw
     full = full_scale()
     if path is None: path = c.path if full else model_path(c.file, 'test')
     path = Path(path)
-    if not path.is_file() and not (full and path == c.path and c.shipped):   # a shipped file gone: `load` says how to restore it
+    shipped_path = full and path == c.path
+    if not path.is_file() and not (shipped_path and c.shipped):   # a shipped file gone: `load` says how to restore it
         if not train_if_missing: raise FileNotFoundError(
             f'No {name} model at {path}: run nbs/{c.notebook}.ipynb, or call zoo.get({name!r}) to train one and save it there.')
         how = f'{"full" if full else "test"} scale' + ''.join(f', {k}={v}' for k,v in train_kw.items())
-        first = ' (it does not ship yet: this is its full-scale training, hours on a CPU)' if full and path == c.path else ''
+        first = ' (it does not ship yet: this is its full-scale training, hours on a CPU)' if shipped_path else ''
         print(f'No {name} model at {path}: training one now ({how}) and saving it there{first}.')
         if device is not None: train_kw['device'] = device
         train(name, path, **train_kw)
