@@ -69,7 +69,7 @@ def best_shipped(default=None):
 def load_diffusion(checkpoint:str, device=None) -> torch.nn.Module:
     "A diffusion model: the zoo's `checkpoint` (e.g. 'karras') or a safetensors file written by `miniai train`; `.meta` is its metadata."
     if checkpoint in zoo.MODELS:
-        if checkpoint not in DIFFUSION_MODELS: raise CLIError(f'{checkpoint} is a classifier, not a diffusion model: give one of {", ".join(DIFFUSION_MODELS)}')
+        if checkpoint not in DIFFUSION_MODELS: raise CLIError(f'{checkpoint} is not one of the unconditional diffusion models `miniai sample` draws from: give one of {", ".join(DIFFUSION_MODELS)}')
         return zoo.load(checkpoint, device)
     p = Path(checkpoint)
     if not p.is_file():

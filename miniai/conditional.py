@@ -7,14 +7,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, default_collate
-from .datasets import DataLoaders, TensorDS, fashion_tensors, FASHION_CLASSES
+from .datasets import DataLoaders, TensorDS, fashion_tensors, full_scale, FASHION_CLASSES
 from .learner import CheckpointCB
 from .diffusion import fashion_32, ddpm_schedule, ddpm_learner, diffusion_settings
 from .unet import EmbUNetModel
 
 # %% auto #0
-__all__ = ['class_context', 'mix_context', 'collate_noisify_ctx', 'conditional_dls', 'train_conditional', 'Guided',
-           'class_accuracy']
+__all__ = ['class_context', 'mix_context', 'collate_noisify_ctx', 'conditional_dls', 'conditional_settings', 'train_conditional',
+           'conditional_from', 'Guided', 'class_accuracy']
 
 # %% ../nbs/21_context.ipynb #eb8b599d
 def class_context(labels, n_classes:int=10) -> torch.Tensor:
@@ -59,24 +59,34 @@ def conditional_dls(n_trn:int, n_val:int, bs:int, alphabar, p_uncond:float=0.1, 
     return DataLoaders(DataLoader(TensorDS(fashion_32(xt[:n_trn]), yt[:n_trn]), bs, shuffle=True, collate_fn=col),
                        DataLoader(TensorDS(fashion_32(xv[:n_val]), yv[:n_val]), bs, shuffle=False, collate_fn=col))
 
-def train_conditional(cbs=(), seed:int=42, checkpoint=None, p_uncond:float=0.1, get_model=None, device=None,
-                      precision=None, **settings):
-    """Train `get_model()` (default `EmbUNetModel(n_ctx=10)`) on Fashion-MNIST with class contexts dropped with probability
-    `p_uncond`, on DDPM v2's schedule (`diffusion_settings()` overridden by `settings`); `learn.meta` records how."""
-    st = {**diffusion_settings(), **settings}
+def conditional_settings(full:bool|None=None) -> dict:
+    "How `train_conditional` trains: DDPM v2's settings (`diffusion_settings`), 10% of contexts dropped, our UNet's widths (half under test)."
+    if full is None: full = full_scale()
+    return dict(diffusion_settings(full), p_uncond=0.1, nfs=(16, 32, 64, 64) if full else (8, 16, 32, 32))
+
+def train_conditional(cbs=(), seed:int=42, checkpoint=None, device=None, precision=None, **settings):
+    """Train `EmbUNetModel(n_ctx=10, nfs=...)` on Fashion-MNIST with class contexts dropped with probability `p_uncond`, on
+    DDPM v2's schedule (`conditional_settings()` overridden by `settings`); `learn.meta` records how."""
+    st = {**conditional_settings(), **settings}
+    st['nfs'] = tuple(st['nfs'])
     sched = ddpm_schedule()
-    dls = conditional_dls(st['n_trn'], st['n_val'], st['bs'], sched.ᾱ, p_uncond)
+    dls = conditional_dls(st['n_trn'], st['n_val'], st['bs'], sched.ᾱ, st['p_uncond'])
     torch.manual_seed(seed)
-    model = get_model() if get_model is not None else EmbUNetModel(n_ctx=10)
+    model = EmbUNetModel(n_ctx=10, nfs=st['nfs'])
     ckpt = [CheckpointCB(checkpoint)] if checkpoint is not None else []
     learn = ddpm_learner(model, dls, st['lr'], st['epochs'], [*cbs, *ckpt], device, precision)
     t0 = time.perf_counter()
     learn.fit(st['epochs'])
-    learn.meta = dict(st, seed=seed, p_uncond=p_uncond, n_ctx=getattr(model, 'n_ctx', 10), input_range='-1..1', size=32,
+    learn.meta = dict(st, nfs=','.join(str(o) for o in st['nfs']), seed=seed, n_ctx=10, input_range='-1..1', size=32,
+                      scale=next((k for k in ('full', 'test') if st == conditional_settings(k == 'full')), 'custom'),
                       seconds=round(ckpt[0].seconds if ckpt else time.perf_counter()-t0),
                       val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
     if ckpt: learn.meta.update(ckpt[0].provenance)
     return learn
+
+def conditional_from(meta:dict) -> EmbUNetModel:
+    "The untrained model a checkpoint's metadata `meta` describes (its weights fit it): the zoo's builder of `ddpm_cond`."
+    return EmbUNetModel(n_ctx=int(meta['n_ctx']), nfs=tuple(int(o) for o in meta['nfs'].split(',')))
 
 # %% ../nbs/21_context.ipynb #9051f180
 class Guided(nn.Module):

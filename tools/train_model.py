@@ -7,6 +7,7 @@
     python tools/train_model.py ddpm_v3                 # DDPM v3: inputs in -0.5..0.5, betamax 0.01 (14_ddpm_v3)
     python tools/train_model.py ddpm_cos                # the continuous-time cosine model (16_cosine)
     python tools/train_model.py karras                  # the Karras-preconditioned model (17_karras)
+    python tools/train_model.py ddpm_cond               # our UNet with class contexts, for guidance (21_context)
     python tools/train_model.py karras --epochs 12 --lr 5e-3   # other settings than the course's (the metadata says so)
 
 It runs the same training function as the model's notebook, with the course's settings, and writes the state dict as
@@ -21,9 +22,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('name', choices=sorted(MODELS))
     p.add_argument('--epochs', type=int, default=None,
-                   help="train for this many epochs instead of the course's (the metadata records it, and its scale reads 'custom')")
+                   help="train for this many epochs instead of the course's (the metadata records it; its scale reads 'custom' when it differs)")
     p.add_argument('--lr', type=float, default=None,
-                   help="peak learning rate of the one-cycle schedule instead of the course's (recorded in the metadata; scale 'custom')")
+                   help="peak learning rate of the one-cycle schedule instead of the course's (recorded in the metadata; scale 'custom' when it differs)")
     a = p.parse_args()
     if a.epochs is not None and a.epochs < 1: p.error(f'--epochs must be at least 1, not {a.epochs}')
     if a.lr is not None and not 0 < a.lr < 1: p.error(f'--lr must be between 0 and 1, not {a.lr}')
