@@ -69,7 +69,7 @@ MODELS = {c.name:c for c in [
     ModelCard('ddpm_cond', 'ddpm_cond', '21_context',
               'our UNet (20_unet) given a class context: the conditional and unconditional predictions of classifier-free guidance (32x32 in -1..1)',
               'miniai.conditional:conditional_from', 'miniai.conditional:train_conditional',
-              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'p_uncond', 'nfs', 'n_ctx', 'input_range'), ('val_loss',), shipped=False),
+              ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'p_uncond', 'nfs', 'n_ctx', 'input_range'), ('val_loss',)),
 ]}
 
 def build_fashion_classifier(meta:dict) -> nn.Module:
