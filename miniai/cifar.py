@@ -84,7 +84,7 @@ def cifar_settings(full:bool|None=None) -> dict:
 
 def cifar_classifier_from(meta:dict) -> nn.Module:
     "The untrained classifier a checkpoint's metadata `meta` describes (its weights fit it)."
-    return get_tiny_model(meta_ints(meta['nfs']), meta_ints(meta['nbks']) or None, drop=float(meta['drop']), n_out=10)
+    return get_tiny_model(meta_ints(meta['nfs']), meta_ints(meta['nbks']), drop=float(meta['drop']), n_out=10)
 
 def train_cifar_classifier(seed:int|None=42, checkpoint=None, device=None, progress:bool=True, quiet:bool=False, cbs=None,
                            **settings) -> TrainLearner:

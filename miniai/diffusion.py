@@ -166,7 +166,6 @@ def ddpm_v2_settings(full:bool|None=None) -> dict:
     if full is None: full = full_scale()
     return dict(n_trn=60_000, n_val=1024, epochs=25, lr=1e-2, bs=128) if full else dict(n_trn=2048, n_val=256, epochs=2, lr=5e-3, bs=128)
 
-
 def train_ddpm_v2(cbs=(), seed:int=42, checkpoint=None, **settings):
     "Train DDPM v2 on Fashion-MNIST (`ddpm_v2_settings()`, overridden by `settings`); `learn.meta` says how. `checkpoint`: resume file."
     st = {**ddpm_v2_settings(), **settings}

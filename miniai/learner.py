@@ -322,7 +322,7 @@ def save_model(model, path, metadata:dict|None=None, dtype=None):
 
 def meta_ints(s) -> tuple:
     "The tuple of ints that checkpoint metadata (strings only) stores as '16,32,64': (16, 32, 64); '' gives ()."
-    return tuple(int(o) for o in str(s).split(',') if o.strip())
+    return tuple(int(o) for o in s.split(',')) if s.strip() else ()
 
 def checkpoint_metadata(path) -> dict:
     "The metadata stored in the safetensors checkpoint at `path`."

@@ -23,7 +23,7 @@ from .augment import RandErase, rand_crop, rand_erase, rand_flip, tfm_batch
 from .conv import def_device
 from .datasets import DataLoaders, DatasetNotFoundError, cache_dir, check_file, download_file, full_scale, get_dls
 from .init import BatchTransformCB, init_weights
-from .learner import CheckpointCB, DeviceCB, meta_ints, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner
+from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner, meta_ints
 from .resnet import ResBlock, act_gr
 from .sgd import BatchSchedCB
 
