@@ -16,7 +16,7 @@ from .conv import def_device, to_cpu
 from .datasets import DataLoaders, fashion_tensors, full_scale, load_fashion_mnist, model_path, show_images, tensors_from
 from .init import BatchTransformCB, init_weights
 from .learner import CancelFitException, Callback, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner
-from .learner import CheckpointCB, checkpoint_metadata, load_model, provenance, save_model
+from .learner import CheckpointCB, checkpoint_metadata, load_model, meta_ints, provenance, save_model
 from .resnet import act_gr, get_model
 from .sgd import BatchSchedCB
 
@@ -205,7 +205,7 @@ def get_fashion_classifier(path=None, train_if_missing:bool=True, device=None, *
     if meta.get('input_range') != '-1..1': raise ValueError(
         f"{path} records input_range={meta.get('input_range')!r}, but the Fashion-MNIST classifier must take inputs "
         "in -1..1: retrain it with train_fashion_classifier (or delete the file to have it retrained).")
-    nfs = tuple(int(o) for o in meta['nfs'].split(',')) if 'nfs' in meta else None
+    nfs = meta_ints(meta['nfs']) if 'nfs' in meta else None
     model = get_model(act_gr, nfs=nfs, norm=nn.BatchNorm2d) if nfs else get_model(act_gr, norm=nn.BatchNorm2d)
     load_model(model, path)
     model.meta = meta

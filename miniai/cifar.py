@@ -13,7 +13,7 @@ from .augment import tfm_batch
 from .conv import def_device
 from .datasets import DataLoaders, DatasetNotFoundError, find_dataset, full_scale
 from .init import BatchTransformCB
-from .learner import TrainLearner
+from .learner import TrainLearner, meta_ints
 from .tinyimagenet import fit_classifier, get_tiny_model, tiny_batch_aug
 from .unet import EmbUNetModel
 
@@ -84,8 +84,7 @@ def cifar_settings(full:bool|None=None) -> dict:
 
 def cifar_classifier_from(meta:dict) -> nn.Module:
     "The untrained classifier a checkpoint's metadata `meta` describes (its weights fit it)."
-    ints = lambda s: tuple(int(o) for o in s.split(','))
-    return get_tiny_model(ints(meta['nfs']), ints(meta['nbks']), drop=float(meta['drop']), n_out=10)
+    return get_tiny_model(meta_ints(meta['nfs']), meta_ints(meta['nbks']), drop=float(meta['drop']), n_out=10)
 
 def train_cifar_classifier(seed:int|None=42, checkpoint=None, device=None, progress:bool=True, quiet:bool=False, cbs=None,
                            **settings) -> TrainLearner:

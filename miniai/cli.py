@@ -11,7 +11,7 @@ from fastcore.script import call_parse
 
 from . import zoo
 from .datasets import full_scale
-from .learner import _atomic_save, checkpoint_metadata, load_model, save_model
+from .learner import _atomic_save, checkpoint_metadata, load_model, meta_ints, save_model
 
 # %% auto #0
 __all__ = ['DIFFUSION_MODELS', 'SAMPLERS', 'DEFAULT_STEPS', 'TRAINERS', 'COMMANDS', 'CLIError', 'pick_device', 'out_dir',
@@ -79,7 +79,7 @@ def load_diffusion(checkpoint:str, device=None) -> torch.nn.Module:
     except Exception as e: raise CLIError(f'{p} is not a safetensors checkpoint ({e})') from None
     if 'input_range' not in meta: raise CLIError(f'{p} has no input_range in its metadata: not a miniai diffusion checkpoint')
     from miniai.diffusion import UNet, ddpm_unet
-    chs = tuple(int(o) for o in meta.get('chs', '16,32,64,64').split(','))
+    chs = meta_ints(meta.get('chs', '16,32,64,64'))
     model = ddpm_unet(chs=chs, attn_levels=(len(chs)-1,), cls=UNet)
     try: load_model(model, p)
     except ValueError as e: raise CLIError(str(e).splitlines()[0]) from None

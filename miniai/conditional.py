@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, default_collate
-from .datasets import DataLoaders, TensorDS, fashion_tensors, full_scale, FASHION_CLASSES
-from .learner import CheckpointCB
+from .datasets import DataLoaders, TensorDS, fashion_tensors, full_scale, scale_of, FASHION_CLASSES
+from .learner import CheckpointCB, meta_ints
 from .diffusion import fashion_32, ddpm_schedule, ddpm_learner, diffusion_settings
 from .unet import EmbUNetModel
 
@@ -78,7 +78,7 @@ def train_conditional(cbs=(), seed:int=42, checkpoint=None, device=None, precisi
     t0 = time.perf_counter()
     learn.fit(st['epochs'])
     learn.meta = dict(st, nfs=','.join(str(o) for o in st['nfs']), seed=seed, n_ctx=10, input_range='-1..1', size=32,
-                      scale=next((k for k in ('full', 'test') if st == conditional_settings(k == 'full')), 'custom'),
+                      scale=scale_of(st, conditional_settings),
                       seconds=round(ckpt[0].seconds if ckpt else time.perf_counter()-t0),
                       val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
     if ckpt: learn.meta.update(ckpt[0].provenance)
@@ -86,7 +86,7 @@ def train_conditional(cbs=(), seed:int=42, checkpoint=None, device=None, precisi
 
 def conditional_from(meta:dict) -> EmbUNetModel:
     "The untrained model a checkpoint's metadata `meta` describes (its weights fit it): the zoo's builder of `ddpm_cond`."
-    return EmbUNetModel(n_ctx=int(meta['n_ctx']), nfs=tuple(int(o) for o in meta['nfs'].split(',')))
+    return EmbUNetModel(n_ctx=int(meta['n_ctx']), nfs=meta_ints(meta['nfs']))
 
 # %% ../nbs/21_context.ipynb #9051f180
 class Guided(nn.Module):

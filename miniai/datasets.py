@@ -13,11 +13,11 @@ from datasets import ClassLabel, Dataset, DatasetDict, Features, Image
 from torch.utils.data import DataLoader, default_collate
 
 # %% auto #0
-__all__ = ['FASHION_URL', 'FASHION_FILES', 'FASHION_CLASSES', 'full_scale', 'run_info', 'run_time', 'DatasetNotFoundError',
-           'ChecksumError', 'cache_dir', 'shipped_models_dir', 'models_dir', 'model_path', 'fit_state_path',
-           'file_digest', 'sha256', 'check_file', 'download_file', 'find_dataset', 'read_idx', 'load_fashion_mnist',
-           'show_image', 'subplots', 'get_grid', 'show_images', 'inplace', 'collate_dict', 'get_dls', 'DataLoaders',
-           'tensors_from', 'TensorDS', 'from_tensors', 'fashion_tensors']
+__all__ = ['FASHION_URL', 'FASHION_FILES', 'FASHION_CLASSES', 'full_scale', 'scale_of', 'run_info', 'run_time',
+           'DatasetNotFoundError', 'ChecksumError', 'cache_dir', 'shipped_models_dir', 'models_dir', 'model_path',
+           'fit_state_path', 'file_digest', 'sha256', 'check_file', 'download_file', 'find_dataset', 'read_idx',
+           'load_fashion_mnist', 'show_image', 'subplots', 'get_grid', 'show_images', 'inplace', 'collate_dict',
+           'get_dls', 'DataLoaders', 'tensors_from', 'TensorDS', 'from_tensors', 'fashion_tensors']
 
 # %% ../nbs/01_datasets.ipynb #1f03e13e
 def full_scale() -> bool:
@@ -26,6 +26,10 @@ def full_scale() -> bool:
     scale = os.environ.get('MINIAI_SCALE', default).lower()
     if scale not in ('full', 'test'): raise ValueError(f"MINIAI_SCALE must be 'full' or 'test', not {scale!r}")
     return scale == 'full'
+
+def scale_of(settings:dict, settings_fn) -> str:
+    "'full' or 'test' when `settings` are what `settings_fn(full)` gives at that scale, else 'custom': the scale a trained model's metadata records."
+    return next((k for k in ('full', 'test') if settings == settings_fn(k == 'full')), 'custom')
 
 _run_start = None
 

@@ -98,7 +98,7 @@ from torch.nn import init
 from torch.utils.data import DataLoader, default_collate
 
 from .accel import AccelerateCB, MixedPrecision
-from .datasets import DataLoaders, TensorDS, full_scale, load_fashion_mnist, model_path, tensors_from
+from .datasets import DataLoaders, TensorDS, full_scale, scale_of, load_fashion_mnist, model_path, tensors_from
 from .conv import def_device
 from .learner import Callback, CheckpointCB, DeviceCB, Learner, MetricsCB, ProgressCB, TimeEstimateCB, checkpoint_metadata, load_model, provenance, save_model
 from .sgd import BatchSchedCB
@@ -166,8 +166,6 @@ def ddpm_v2_settings(full:bool|None=None) -> dict:
     if full is None: full = full_scale()
     return dict(n_trn=60_000, n_val=1024, epochs=25, lr=1e-2, bs=128) if full else dict(n_trn=2048, n_val=256, epochs=2, lr=5e-3, bs=128)
 
-def _scale_name(st:dict) -> str: return next((k for k in ('full','test') if st == ddpm_v2_settings(k == 'full')), 'custom')
-
 def train_ddpm_v2(cbs=(), seed:int=42, checkpoint=None, **settings):
     "Train DDPM v2 on Fashion-MNIST (`ddpm_v2_settings()`, overridden by `settings`); `learn.meta` says how. `checkpoint`: resume file."
     st = {**ddpm_v2_settings(), **settings}
@@ -181,7 +179,7 @@ def train_ddpm_v2(cbs=(), seed:int=42, checkpoint=None, **settings):
     t0 = time.perf_counter()
     learn.fit(st['epochs'])
     secs = ckpt[0].seconds if ckpt else time.perf_counter()-t0    # with a resume, the time before it counts too
-    learn.meta = dict(st, seed=seed, input_range='-1..1', size=32, seconds=round(secs), scale=_scale_name(st),
+    learn.meta = dict(st, seed=seed, input_range='-1..1', size=32, seconds=round(secs), scale=scale_of(st, ddpm_v2_settings),
                       val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
     if ckpt: learn.meta.update(ckpt[0].provenance)   # where the fit began (commit, command, device)
     return learn
@@ -193,7 +191,7 @@ def get_ddpm_v2(path=None, train_if_missing:bool=True, **settings):
         if not train_if_missing: raise FileNotFoundError(f'No DDPM v2 checkpoint at {path}: run 12_ddpm_v2 or pass train_if_missing=True.')
         st = {**ddpm_v2_settings(), **settings}
         steps = st['epochs'] * math.ceil(st['n_trn']/st['bs'])
-        print(f"No DDPM v2 checkpoint at {path}: training one now, at {_scale_name(st)} scale ({st['epochs']} epochs of "
+        print(f"No DDPM v2 checkpoint at {path}: training one now, at {scale_of(st, ddpm_v2_settings)} scale ({st['epochs']} epochs of "
               f"{st['n_trn']:,} images, {steps:,} steps of batch {st['bs']}); how long it will take follows after a few steps.")
         learn = train_ddpm_v2(cbs=[TimeEstimateCB(), ProgressCB()], **settings)
         save_model(learn.model, path, metadata={**learn.meta, **provenance(def_device)})
@@ -222,7 +220,7 @@ def cos_sched(n_steps:int=1000):
     return fc.NS(β=β, α=α, ᾱ=ᾱ, σ=β.sqrt(), n_steps=n_steps)
 
 # %% ../nbs/14_ddpm_v3.ipynb #3d49497e
-from .datasets import fashion_tensors
+from .datasets import fashion_tensors, scale_of
 
 class collate_noisify:
     "Collate clean images (item key or index `key`) and noisify them with `noisify_fn(x0)` -> `((x_t, t), target)`; picklable."
@@ -259,7 +257,7 @@ def train_diffusion(noisify_fn, cbs=(), seed:int=42, checkpoint=None, scale:floa
     t0 = time.perf_counter()
     learn.fit(st['epochs'])
     secs = ckpt[0].seconds if ckpt else time.perf_counter()-t0
-    learn.meta = dict(st, seed=seed, input_range=f'-{scale:g}..{scale:g}', size=xtrn.shape[-1], seconds=round(secs), scale=next((k for k in ('full', 'test') if st == diffusion_settings(k == 'full')), 'custom'),
+    learn.meta = dict(st, seed=seed, input_range=f'-{scale:g}..{scale:g}', size=xtrn.shape[-1], seconds=round(secs), scale=scale_of(st, diffusion_settings),
                       val_loss=f"{float(learn.metrics.all_metrics['loss'].compute()):.4f}")
     if ckpt: learn.meta.update(ckpt[0].provenance)
     return learn

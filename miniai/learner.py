@@ -23,7 +23,7 @@ _all_ = ['def_device', 'to_device', 'to_cpu']   # lesson code reaches these thro
 # %% auto #0
 __all__ = ['CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Callback', 'run_cbs', 'SingleBatchCB',
            'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'Mean', 'MulticlassAccuracy', 'MetricsCB', 'ProgressCB',
-           'TrainLearner', 'MomentumLearner', 'LRFinderCB', 'lr_find', 'save_model', 'checkpoint_metadata',
+           'TrainLearner', 'MomentumLearner', 'LRFinderCB', 'lr_find', 'save_model', 'meta_ints', 'checkpoint_metadata',
            'load_model', 'provenance', 'CheckpointCB', 'TimeEstimateCB', 'def_device', 'to_device', 'to_cpu']
 
 # %% ../nbs/03_learner.ipynb #371d7881
@@ -319,6 +319,10 @@ def save_model(model, path, metadata:dict|None=None, dtype=None):
     if Path(path).suffix in ('.pt', '.pth'): return _atomic_save(path, partial(torch.save, sd))
     meta = {k:str(v) for k,v in (metadata or {}).items()}
     return _atomic_save(path, lambda fn: safetensors.torch.save_file(sd, fn, metadata=meta))
+
+def meta_ints(s) -> tuple:
+    "The tuple of ints that checkpoint metadata (strings only) stores as '16,32,64': (16, 32, 64); '' gives ()."
+    return tuple(int(o) for o in s.split(',')) if s.strip() else ()
 
 def checkpoint_metadata(path) -> dict:
     "The metadata stored in the safetensors checkpoint at `path`."

@@ -23,7 +23,7 @@ from .augment import RandErase, rand_crop, rand_erase, rand_flip, tfm_batch
 from .conv import def_device
 from .datasets import DataLoaders, DatasetNotFoundError, cache_dir, check_file, download_file, full_scale, get_dls
 from .init import BatchTransformCB, init_weights
-from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner
+from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner, meta_ints
 from .resnet import ResBlock, act_gr
 from .sgd import BatchSchedCB
 
@@ -289,8 +289,7 @@ def train_tiny_classifier(run:str='base', path=None, device=None, seed:int|None=
 
 def tiny_model_from(meta:dict) -> nn.Module:
     "The untrained `get_tiny_model` that a checkpoint's metadata `meta` describes (its weights fit it)."
-    ints = lambda s: tuple(int(o) for o in s.split(',')) if s else None
-    return get_tiny_model(ints(meta['nfs']), ints(meta['nbks']), pre=str(meta['pre']) == 'True', drop=float(meta['drop']),
+    return get_tiny_model(meta_ints(meta['nfs']), meta_ints(meta['nbks']) or None, pre=str(meta['pre']) == 'True', drop=float(meta['drop']),
                           n_out=int(meta['n_classes']))
 
 # %% ../nbs/18_tinyimagenet.ipynb #c9317102

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from .datasets import full_scale, fit_state_path, model_path, models_dir, run_info, run_time, shipped_models_dir
-from .learner import checkpoint_metadata, load_model, save_model
+from .learner import checkpoint_metadata, load_model, meta_ints, save_model
 
 # %% auto #0
 __all__ = ['PROVENANCE', 'MODELS', 'ModelCard', 'build_fashion_classifier', 'build_ddpm_v2', 'build_tiny_classifier', 'card',
@@ -74,7 +74,7 @@ MODELS = {c.name:c for c in [
 
 def build_fashion_classifier(meta:dict) -> nn.Module:
     from miniai.resnet import act_gr, get_model
-    return get_model(act_gr, nfs=tuple(int(o) for o in meta['nfs'].split(',')), norm=nn.BatchNorm2d)
+    return get_model(act_gr, nfs=meta_ints(meta['nfs']), norm=nn.BatchNorm2d)
 
 def build_ddpm_v2(meta:dict) -> nn.Module:
     "DDPM v2's UNet, which the later diffusion models (v3, cosine, Karras) share: only their training differs."
