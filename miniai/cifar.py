@@ -11,7 +11,7 @@ from torch import nn
 from .activations import set_seed
 from .augment import tfm_batch
 from .conv import def_device
-from .datasets import DataLoaders, DatasetNotFoundError, find_dataset, full_scale
+from .datasets import DataLoaders, DatasetNotFoundError, find_dataset, full_scale, scale_of
 from .init import BatchTransformCB
 from .learner import TrainLearner, meta_ints
 from .tinyimagenet import fit_classifier, get_tiny_model, tiny_batch_aug
@@ -94,7 +94,7 @@ def train_cifar_classifier(seed:int|None=42, checkpoint=None, device=None, progr
     (xt,yt),(xv,yv) = cifar_tensors()
     n = s['n_train']
     dls = DataLoaders.from_tensors((cifar_float(xt[:n]), yt[:n]), (cifar_float(xv), yv), batch_size=s['bs'])
-    scale = 'full' if full_scale() else 'test'
+    scale = scale_of(s, cifar_settings)   # 'custom' when `settings` change the course's (e.g. fewer epochs)
     if not quiet: print(f'Training the CIFAR-10 classifier ({scale} scale): {s["epochs"]} epochs on {n:,} images, batch size {s["bs"]}, '
                         f'widths {s["nfs"]}, blocks per stage {s["nbks"]}, on {device}.')
     if seed is not None: set_seed(seed)

@@ -273,7 +273,7 @@ def train_tiny_classifier(run:str='base', path=None, device=None, seed:int|None=
     if seed is not None: set_seed(seed)
     dls = tiny_dls(path, s['bs'], item_aug=s['aug'] == 'item', n_classes=s['n_classes'], n_per_class=s['n_per_class'],
                    n_val_per_class=s['n_val_per_class'])
-    scale = 'full' if full_scale() else 'test'
+    scale = ('full' if full_scale() else 'test') if s == tiny_settings(run) else 'custom'   # settings that change the run's say so
     if not quiet: print(f'Training the Tiny ImageNet ResNet, run {run!r} ({scale} scale): {s["epochs"]} epochs on {len(dls.train.dataset):,} '
                         f'images of {len(dls.wnids)} classes, batch size {s["bs"]}, widths {s["nfs"]}, blocks per stage {s["nbks"] or 1}, '
                         f'{"pre-activation, " if s["pre"] else ""}{s["aug"]} augmentation, on {device}.')
