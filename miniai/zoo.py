@@ -65,7 +65,7 @@ MODELS = {c.name:c for c in [
               ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'sig_data'), ('val_loss',)),
     ModelCard('cifar_classifier', 'cifar_resnet', '23_cifar', 'the CIFAR-10 ResNet (inputs 32x32 RGB in -1..1) whose features the CIFAR FID uses',
               'miniai.cifar:cifar_classifier_from', 'miniai.cifar:train_cifar_classifier',
-              ('epochs', 'bs', 'lr', 'nfs', 'nbks', 'drop', 'n_train', 'input_range'), ('accuracy',), dtype='float16', shipped=False),
+              ('epochs', 'bs', 'lr', 'nfs', 'nbks', 'drop', 'n_train', 'input_range'), ('accuracy',), dtype='float16'),
     ModelCard('ddpm_cond', 'ddpm_cond', '21_context',
               'our UNet (20_unet) given a class context: the conditional and unconditional predictions of classifier-free guidance (32x32 in -1..1)',
               'miniai.conditional:conditional_from', 'miniai.conditional:train_conditional',

@@ -8,6 +8,7 @@
     python tools/train_model.py ddpm_cos                # the continuous-time cosine model (16_cosine)
     python tools/train_model.py karras                  # the Karras-preconditioned model (17_karras)
     python tools/train_model.py ddpm_cond               # our UNet with class contexts, for guidance (21_context)
+    python tools/train_model.py cifar_classifier        # the CIFAR-10 ResNet whose features the CIFAR FID uses (23_cifar)
     python tools/train_model.py karras --epochs 12 --lr 5e-3   # other settings than the course's (the metadata says so)
 
 It runs the same training function as the model's notebook, with the course's settings, and writes the state dict as
