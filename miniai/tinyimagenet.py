@@ -21,7 +21,7 @@ from .accel import MixedPrecision
 from .activations import set_seed
 from .augment import RandErase, rand_crop, rand_erase, rand_flip, tfm_batch
 from .conv import def_device
-from .datasets import DataLoaders, DatasetNotFoundError, cache_dir, check_file, download_file, full_scale, get_dls
+from .datasets import DataLoaders, DatasetNotFoundError, cache_dir, check_file, download_file, full_scale, get_dls, scale_of
 from .init import BatchTransformCB, init_weights
 from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, MulticlassAccuracy, ProgressCB, TimeEstimateCB, TrainLearner, meta_ints
 from .resnet import ResBlock, act_gr
@@ -241,11 +241,12 @@ TINY_RUNS = dict(   # the lesson's three runs
     deeper=dict(epochs=25, nbks=(3,2,2,1), pre=False, aug='batch', drop=0.1),    # 9 ResBlocks (res_blocks)
     trivial=dict(epochs=50, nbks=(3,2,2,1), pre=True, aug='item', drop=0.1))     # pre-activation, TrivialAugment per item
 
-def tiny_settings(run:str='base') -> dict:
+def tiny_settings(run:str='base', full:bool|None=None) -> dict:
     "How `run` ('base', 'deeper' or 'trivial') trains: the lesson's settings at full scale; at test scale 10 classes, narrow, 4 epochs."
+    if full is None: full = full_scale()
     if run not in TINY_RUNS: raise ValueError(f'run must be one of {", ".join(TINY_RUNS)}, not {run!r}')
     s = dict(TINY_RUNS[run], bs=512, lr=1e-2, nfs=(32,64,128,256,512), n_classes=None, n_per_class=None, n_val_per_class=None)
-    if not full_scale(): s.update(epochs=4, bs=64, nfs=(8,16,32,64,128), n_classes=10, n_per_class=200, n_val_per_class=50)
+    if not full: s.update(epochs=4, bs=64, nfs=(8,16,32,64,128), n_classes=10, n_per_class=200, n_val_per_class=50)
     return s
 
 def fit_classifier(model, dls, epochs:int, lr:float, device, cbs=(), checkpoint=None, progress:bool=True, quiet:bool=False) -> TrainLearner:
@@ -273,7 +274,7 @@ def train_tiny_classifier(run:str='base', path=None, device=None, seed:int|None=
     if seed is not None: set_seed(seed)
     dls = tiny_dls(path, s['bs'], item_aug=s['aug'] == 'item', n_classes=s['n_classes'], n_per_class=s['n_per_class'],
                    n_val_per_class=s['n_val_per_class'])
-    scale = ('full' if full_scale() else 'test') if s == tiny_settings(run) else 'custom'   # settings that change the run's say so
+    scale = scale_of(s, partial(tiny_settings, run))   # 'custom' when `kwargs` change the run's settings
     if not quiet: print(f'Training the Tiny ImageNet ResNet, run {run!r} ({scale} scale): {s["epochs"]} epochs on {len(dls.train.dataset):,} '
                         f'images of {len(dls.wnids)} classes, batch size {s["bs"]}, widths {s["nfs"]}, blocks per stage {s["nbks"] or 1}, '
                         f'{"pre-activation, " if s["pre"] else ""}{s["aug"]} augmentation, on {device}.')
