@@ -53,7 +53,7 @@ MODELS = {c.name:c for c in [
               'the Tiny ImageNet ResNet (64x64, normalised with the mean and std in its metadata) whose features the super-resolution loss uses',
               'miniai.zoo:build_tiny_classifier', 'miniai.tinyimagenet:train_tiny_classifier',
               ('run', 'epochs', 'bs', 'lr', 'nfs', 'nbks', 'pre', 'aug', 'drop', 'n_classes', 'n_train', 'mean', 'std'), ('accuracy',),
-              dtype='float16', shipped=False),
+              dtype='float16'),
     ModelCard('ddpm_v3', 'ddpm_v3', '14_ddpm_v3', 'DDPM v3: the v2 UNet trained on inputs in -0.5..0.5 with the linear schedule to betamax 0.01',
               'miniai.zoo:build_ddpm_v2', 'miniai.diffusion:train_ddpm_v3',
               ('epochs', 'bs', 'lr', 'n_trn', 'n_val', 'input_range', 'betamax'), ('val_loss',)),
