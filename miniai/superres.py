@@ -18,7 +18,7 @@ from .augment import rand_crop, rand_erase, rand_flip
 from .conv import def_device
 from .datasets import DataLoaders, full_scale, get_dls, show_images
 from .init import init_weights
-from .learner import DeviceCB, Learner, MetricsCB, ProgressCB, TimeEstimateCB, TrainLearner
+from .learner import CheckpointCB, DeviceCB, Learner, MetricsCB, ProgressCB, TimeEstimateCB, TrainLearner
 from .resnet import ResBlock, act_gr
 from .sgd import BatchSchedCB
 from .tinyimagenet import TfmDS, TinyDS, TinyValDS, read_rgb, tiny_imagenet
@@ -108,13 +108,19 @@ def eval_superres(model, dl, denorm, loss_funcs:dict|None=None, device=None) -> 
     return {k:v/n for k,v in sums.items()}
 
 # %% ../nbs/19_superres.ipynb #2535c284
-def sr_fit(model, dls, loss_func=F.mse_loss, epochs:int=5, lr:float=1e-3, device=None, progress:bool=True, cbs=None) -> Learner:
-    "Train the super-resolution `model` with `loss_func` for `epochs` (one-cycle to `lr`, AdamW, mixed precision)."
+def sr_fit(model, dls, loss_func=F.mse_loss, epochs:int=5, lr:float=1e-3, device=None, progress:bool=True, cbs=None,
+           checkpoint=None) -> Learner:
+    """Train the super-resolution `model` with `loss_func` for `epochs` (one-cycle to `lr`, AdamW, mixed precision).
+    `checkpoint`: a file for the fit's state after each epoch, kept when it ends (`CheckpointCB(keep=True)`): a stopped
+    fit resumes from it, a finished one is loaded instead of trained again. `learn.seconds`: the fit's training time."""
     sched = partial(lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*len(dls.train))
+    ck = [CheckpointCB(checkpoint, keep=True)] if checkpoint is not None else []
     cbs = [DeviceCB(device if device is not None else def_device), MetricsCB(), BatchSchedCB(sched), MixedPrecision(),
-           TimeEstimateCB(), *([ProgressCB(plot=True)] if progress else []), *fc.L(cbs)]
+           TimeEstimateCB(), *([ProgressCB(plot=True)] if progress else []), *ck, *fc.L(cbs)]
     learn = TrainLearner(model, dls, loss_func, lr=lr, cbs=cbs, opt_func=partial(optim.AdamW, eps=1e-5))
+    t0 = time.perf_counter()
     learn.fit(epochs)
+    learn.seconds = ck[0].seconds if ck else time.perf_counter() - t0
     return learn
 
 def show_sr(model, dl, denorm, n:int=6, title:str|None=None, device=None):
