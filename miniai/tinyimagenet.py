@@ -17,7 +17,7 @@ from torch import nn, optim
 from torch.optim import lr_scheduler
 from torchvision.io import ImageReadMode, decode_image
 
-from .accel import MixedPrecision
+from .accel import MixedPrecision, amp_dtype
 from .activations import set_seed
 from .augment import RandErase, rand_crop, rand_erase, rand_flip, tfm_batch
 from .conv import def_device
@@ -31,7 +31,7 @@ from .sgd import BatchSchedCB
 __all__ = ['TINY_URL', 'TINY_ARCHIVES', 'TINY_RUNS', 'tiny_complete', 'unpack_tiny', 'tiny_imagenet', 'TinyDS', 'TinyValDS',
            'read_rgb', 'TfmDS', 'WnidToId', 'tiny_names', 'tiny_stats', 'TinyTfm', 'item_tfms', 'tiny_dls',
            'tiny_batch_aug', 'res_blocks', 'preact_conv', 'PreResBlock', 'get_tiny_model', 'tiny_settings',
-           'fit_classifier', 'train_tiny_classifier', 'tiny_model_from', 'get_tiny_classifier']
+           'eval_accuracy', 'fit_classifier', 'train_tiny_classifier', 'tiny_model_from', 'get_tiny_classifier']
 
 # %% ../nbs/18_tinyimagenet.ipynb #afeb25eb
 TINY_URL = 'http://cs231n.stanford.edu/tiny-imagenet-200.zip'
@@ -249,26 +249,39 @@ def tiny_settings(run:str='base', full:bool|None=None) -> dict:
     if not full: s.update(epochs=4, bs=64, nfs=(8,16,32,64,128), n_classes=10, n_per_class=200, n_val_per_class=50)
     return s
 
-def fit_classifier(model, dls, epochs:int, lr:float, device, cbs=(), checkpoint=None, progress:bool=True, quiet:bool=False) -> TrainLearner:
+@torch.no_grad()
+def eval_accuracy(model, dl, device=None) -> float:
+    "The accuracy of `model` (put in eval mode) over `dl`, in the mixed precision that `fit_classifier` trains and validates in."
+    dev = torch.device(device if device is not None else def_device)
+    model.eval()
+    with torch.autocast(dev.type, dtype=amp_dtype(dev), enabled=amp_dtype(dev) != torch.float32):
+        hits = sum((model(xb.to(dev)).argmax(1).cpu() == yb).sum().item() for xb,yb in dl)
+    return hits/len(dl.dataset)
+
+def fit_classifier(model, dls, epochs:int, lr:float, device, cbs=(), checkpoint=None, progress:bool=True, quiet:bool=False,
+                   keep:bool=False) -> TrainLearner:
     """Fit `model` on `dls` for `epochs` as the image classifiers of 18 and 23 train: cross-entropy, AdamW, one-cycle to
-    `lr`, mixed precision, accuracy; `cbs` after those; `checkpoint`: resume file. `learn.meta` has what it reached."""
+    `lr`, mixed precision, accuracy; `cbs` after those; `checkpoint`: resume file (`keep`: the finished fit stays there
+    and is loaded instead of trained again, its accuracy measured anew). `learn.meta` has what it reached."""
     metrics = MetricsCB(accuracy=MulticlassAccuracy())
     sched = partial(lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*len(dls.train))
     cbs = [DeviceCB(device), metrics, BatchSchedCB(sched), MixedPrecision(), *fc.L(cbs)]
-    if checkpoint is not None: cbs.append(ckpt := CheckpointCB(checkpoint))
+    if checkpoint is not None: cbs.append(ckpt := CheckpointCB(checkpoint, keep=keep))
     if quiet: metrics._log = fc.noop
     else: cbs += [TimeEstimateCB()] + ([ProgressCB(plot=True)] if progress else [])
     learn = TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=cbs, opt_func=partial(optim.AdamW, eps=1e-5))
     t0 = time.time()
     learn.fit(epochs)
-    learn.meta = dict(accuracy=round(float(metrics.all_metrics['accuracy'].compute()), 4), device=str(device),
+    loaded = checkpoint is not None and ckpt.loaded   # a finished fit loaded: no batch ran, so nothing was measured
+    acc = eval_accuracy(learn.model, dls.valid, device) if loaded else float(metrics.all_metrics['accuracy'].compute())
+    learn.meta = dict(accuracy=round(acc, 4), device=str(device),
                       seconds=round(ckpt.seconds if checkpoint is not None else time.time()-t0))
     if checkpoint is not None: learn.meta.update(ckpt.provenance)
     return learn
 
 def train_tiny_classifier(run:str='base', path=None, device=None, seed:int|None=42, progress:bool=True, quiet:bool=False,
-                          checkpoint=None, cbs=None, **kwargs) -> Learner:
-    "Train the Tiny ImageNet ResNet of `run` (`tiny_settings(run)`, updated with `kwargs`); `learn.meta` says how; `checkpoint`: resume file."
+                          checkpoint=None, keep:bool=False, cbs=None, **kwargs) -> Learner:
+    "Train the Tiny ImageNet ResNet of `run` (`tiny_settings(run)`, updated with `kwargs`); `learn.meta` says how; `checkpoint`, `keep`: as `fit_classifier`'s."
     s = {**tiny_settings(run), **kwargs}
     device = device if device is not None else def_device
     if seed is not None: set_seed(seed)
@@ -280,7 +293,7 @@ def train_tiny_classifier(run:str='base', path=None, device=None, seed:int|None=
                         f'{"pre-activation, " if s["pre"] else ""}{s["aug"]} augmentation, on {device}.')
     model = get_tiny_model(s['nfs'], s['nbks'], pre=s['pre'], drop=s['drop'], n_out=len(dls.wnids))
     if s['aug'] == 'batch': cbs = [*fc.L(cbs), BatchTransformCB(partial(tfm_batch, tfm_x=tiny_batch_aug), on_val=False)]
-    learn = fit_classifier(model, dls, s['epochs'], s['lr'], device, cbs, checkpoint, progress, quiet)
+    learn = fit_classifier(model, dls, s['epochs'], s['lr'], device, cbs, checkpoint, progress, quiet, keep)
     fmt = lambda v: ','.join(f'{o:.5f}' for o in v.tolist())
     learn.meta = dict(run=run, scale=scale, epochs=s['epochs'], bs=s['bs'], lr=s['lr'], nfs=','.join(map(str, s['nfs'])),
                       nbks=','.join(map(str, s['nbks'] or [])), pre=s['pre'], aug=s['aug'], drop=s['drop'], n_classes=len(dls.wnids),
