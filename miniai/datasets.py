@@ -76,8 +76,11 @@ def model_path(name:str, scale:str|None=None) -> Path:
     if scale not in ('full', 'test'): raise ValueError(f"scale must be 'full' or 'test', not {scale!r}")
     return models_dir(scale)/(f'{name}.safetensors' if scale == 'full' else f'{name}_test.safetensors')
 
-def fit_state_path(name:str, scale:str|None=None) -> Path:
-    "Where an unfinished fit of the model `name` at `scale` keeps its state (`CheckpointCB`): the cache, never the repository."
+def fit_state_path(name:str, scale:str|None=None, settings=None) -> Path:
+    """Where an unfinished fit of the model `name` at `scale` keeps its state (`CheckpointCB`): the cache, never the repository.
+    With `settings` (anything with a stable `repr`: the fit's hyperparameters, its data) the file is named by them too, so a
+    fit kept with `CheckpointCB(keep=True)` is only loaded again by a fit with the same settings."""
+    if settings is not None: name = f'{name}-{hashlib.sha1(repr(settings).encode()).hexdigest()[:10]}'
     return models_dir('test')/f'{model_path(name, scale).stem}.resume.pt'
 
 def file_digest(fn, algo:str='sha256', chunk=1<<20) -> str:

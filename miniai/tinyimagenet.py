@@ -31,7 +31,8 @@ from .sgd import BatchSchedCB
 __all__ = ['TINY_URL', 'TINY_ARCHIVES', 'TINY_RUNS', 'tiny_complete', 'unpack_tiny', 'tiny_imagenet', 'TinyDS', 'TinyValDS',
            'read_rgb', 'TfmDS', 'WnidToId', 'tiny_names', 'tiny_stats', 'TinyTfm', 'item_tfms', 'tiny_dls',
            'tiny_batch_aug', 'res_blocks', 'preact_conv', 'PreResBlock', 'get_tiny_model', 'tiny_settings',
-           'eval_accuracy', 'fit_classifier', 'train_tiny_classifier', 'tiny_model_from', 'get_tiny_classifier']
+           'predict_classes', 'eval_accuracy', 'fit_classifier', 'train_tiny_classifier', 'tiny_model_from',
+           'get_tiny_classifier']
 
 # %% ../nbs/18_tinyimagenet.ipynb #afeb25eb
 TINY_URL = 'http://cs231n.stanford.edu/tiny-imagenet-200.zip'
@@ -250,13 +251,19 @@ def tiny_settings(run:str='base', full:bool|None=None) -> dict:
     return s
 
 @torch.no_grad()
-def eval_accuracy(model, dl, device=None) -> float:
-    "The accuracy of `model` (put in eval mode) over `dl`, in the mixed precision that `fit_classifier` trains and validates in."
+def predict_classes(model, dl, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+    "The classes `model` (put in eval mode) predicts over `dl`, and the targets, in the mixed precision `fit_classifier` trains and validates in."
     dev = torch.device(device if device is not None else def_device)
     model.eval()
+    preds, targs = [], []
     with torch.autocast(dev.type, dtype=amp_dtype(dev), enabled=amp_dtype(dev) != torch.float32):
-        hits = sum((model(xb.to(dev)).argmax(1).cpu() == yb).sum().item() for xb,yb in dl)
-    return hits/len(dl.dataset)
+        for xb,yb in dl: preds.append(model(xb.to(dev)).argmax(1).cpu()); targs.append(yb)
+    return torch.cat(preds), torch.cat(targs)
+
+def eval_accuracy(model, dl, device=None) -> float:
+    "The accuracy of `model` over `dl`: the share of `predict_classes` that hit their targets."
+    preds, targs = predict_classes(model, dl, device)
+    return (preds == targs).float().mean().item()
 
 def fit_classifier(model, dls, epochs:int, lr:float, device, cbs=(), checkpoint=None, progress:bool=True, quiet:bool=False,
                    keep:bool=False) -> TrainLearner:
