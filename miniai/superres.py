@@ -213,6 +213,7 @@ def load_down_path(unet:TinyUnet, clf:nn.Sequential):
     unet.start.load_state_dict(clf[0].state_dict())
     for i,l in enumerate(unet.dn): l.load_state_dict(clf[i+1].state_dict())
 
-def freeze_down(unet:TinyUnet, frozen:bool=True):
-    "Freeze (or unfreeze) the down path of `unet`: `start` and `dn`."
-    for m in (unet.start, unet.dn): m.requires_grad_(not frozen)
+def freeze_down(unet:TinyUnet, frozen:bool=True, start:bool=False):
+    "Freeze the down blocks `dn` of `unet` (`start`, the full-resolution first block, too if `start`); `frozen=False` unfreezes both."
+    if not frozen: start = True
+    for m in (unet.dn, unet.start) if start else (unet.dn,): m.requires_grad_(not frozen)
